@@ -1,0 +1,282 @@
+/* Traps: the single host→wasm entry (wasmrt_call), the per-thread stack of
+ * jump buffers it pushes, the SIGSEGV/SIGBUS handler that turns faults in
+ * wasm memory reservations into traps (and chains every other fault to the
+ * handler that was there before), and host-call dispatch. */
+#define _GNU_SOURCE /* pthread_getattr_np */
+#include "wasmrt_internal.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* One per active wasmrt_call on this thread, innermost first. */
+typedef struct rt_entry {
+  sigjmp_buf jb;
+  struct rt_entry *prev;
+} rt_entry;
+
+typedef struct rt_thread {
+  rt_entry *top;
+  /* Non-zero while compiled code runs on this thread (cleared around host
+   * callbacks): only then may a fault become a trap. */
+  volatile sig_atomic_t in_wasm;
+  uintptr_t stack_limit; /* while top != NULL */
+  uintptr_t stack_lo;    /* lowest usable address of this thread's stack */
+  bool setup_done;
+  bool has_pending;
+  wasmrt_trap pending; /* recorded by a failing host callback */
+  wasmrt_trap current; /* the trap being delivered */
+} rt_thread;
+
+static _Thread_local rt_thread tl;
+
+/* Space kept free below the wasm stack limit for the trap path, host
+ * callbacks' own checks, and the kernel's guard page. */
+#define STACK_MARGIN ((uintptr_t)128 << 10)
+#define ALTSTACK_SIZE ((size_t)64 << 10)
+
+static const char *const trap_messages[] = {
+#define WASMRT_X(id, msg) msg,
+    WASMRT_TRAPS(WASMRT_X)
+#undef WASMRT_X
+};
+
+const char *wasmrt_trap_message(wasmrt_trap_code code) {
+  if ((unsigned)code >= WASMRT_TRAP_COUNT) {
+    return "unknown trap";
+  }
+  return trap_messages[code];
+}
+
+/* -------------------------------------------------------- fault handler */
+
+static struct sigaction old_segv, old_bus;
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+static pthread_key_t altstack_key;
+
+/* Hands a fault that is not ours to whoever was installed before us. */
+static void chain_fault(int sig, siginfo_t *info, void *uctx) {
+  const struct sigaction *old = sig == SIGSEGV ? &old_segv : &old_bus;
+  if (old->sa_flags & SA_SIGINFO) {
+    old->sa_sigaction(sig, info, uctx);
+    return;
+  }
+  /* SIG_IGN cannot ignore a real fault (it would refault forever), so a
+   * kernel-generated one is treated like SIG_DFL. */
+  if (old->sa_handler == SIG_IGN && info->si_code <= 0) {
+    return;
+  }
+  if (old->sa_handler == SIG_DFL || old->sa_handler == SIG_IGN) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
+  old->sa_handler(sig);
+}
+
+static void on_fault(int sig, siginfo_t *info, void *uctx) {
+  /* si_code > 0: raised by the kernel for this access, so si_addr is real. */
+  if (tl.in_wasm && tl.top && info->si_code > 0 &&
+      rt_registry_contains((uintptr_t)info->si_addr)) {
+    tl.in_wasm = 0;
+    tl.current = (wasmrt_trap){.code = WASMRT_TRAP_MEMORY_OOB};
+    siglongjmp(tl.top->jb, WASMRT_TRAP_MEMORY_OOB);
+  }
+  chain_fault(sig, info, uctx);
+}
+
+static void altstack_free(void *mem) {
+  stack_t ss = {.ss_flags = SS_DISABLE};
+  stack_t cur;
+  if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == mem) {
+    sigaltstack(&ss, NULL);
+  }
+  munmap(mem, ALTSTACK_SIZE);
+}
+
+static void install_handler(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_fault;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, &old_segv);
+  sigaction(SIGBUS, &sa, &old_bus);
+  pthread_key_create(&altstack_key, altstack_free);
+}
+
+/* Gives this thread an alternate signal stack (unless it has a big enough
+ * one, e.g. Python's faulthandler's) and learns its stack bounds. */
+static void thread_setup(void) {
+  pthread_once(&handler_once, install_handler);
+  stack_t cur;
+  if (sigaltstack(NULL, &cur) != 0 || (cur.ss_flags & SS_DISABLE) ||
+      cur.ss_size < ALTSTACK_SIZE / 2) {
+    void *mem = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem != MAP_FAILED) {
+      stack_t ss = {.ss_sp = mem, .ss_size = ALTSTACK_SIZE};
+      if (sigaltstack(&ss, NULL) == 0) {
+        pthread_setspecific(altstack_key, mem);
+      } else {
+        munmap(mem, ALTSTACK_SIZE);
+      }
+    }
+  }
+  pthread_attr_t attr;
+  void *lo = NULL;
+  size_t size = 0;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    pthread_attr_getstack(&attr, &lo, &size);
+    pthread_attr_destroy(&attr);
+  }
+  tl.stack_lo = (uintptr_t)lo;
+  tl.setup_done = true;
+}
+
+/* The limit for an outermost entry: `size` below here, but never closer
+ * than STACK_MARGIN to the real end of the thread's stack. */
+static uintptr_t compute_limit(size_t size) {
+  uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+  uintptr_t floor = tl.stack_lo ? tl.stack_lo + STACK_MARGIN : 0;
+  uintptr_t limit = sp > size ? sp - size : 0;
+  if (limit < floor) {
+    limit = floor < sp ? floor : sp;
+  }
+  return limit;
+}
+
+/* ---------------------------------------------------------------- entry */
+
+static void fill_trap(wasmrt_trap *out, wasmrt_trap_code code) {
+  if (!out) {
+    return;
+  }
+  if (code == WASMRT_TRAP_NONE) {
+    *out = (wasmrt_trap){.code = WASMRT_TRAP_NONE};
+    snprintf(out->message, sizeof out->message, "%s",
+             trap_messages[WASMRT_TRAP_NONE]);
+    return;
+  }
+  *out = tl.current;
+  if (!out->message[0]) {
+    snprintf(out->message, sizeof out->message, "%s",
+             wasmrt_trap_message(code));
+  }
+}
+
+/* Sets the callee's stack limit; returns the thread's previous limit. */
+static void enter_limits(const wasmrt_funcref *fn) {
+  const rt_funcref *rf = rt_fref(fn);
+  if (!tl.top) {
+    size_t size = WASMRT_DEFAULT_STACK_SIZE;
+    if (rf->owner && rf->owner->opts.stack_size) {
+      size = rf->owner->opts.stack_size;
+    }
+    tl.stack_limit = compute_limit(size);
+  }
+  /* Nested entries keep the outermost limit, whichever instance runs. */
+  if (rf->owner) {
+    rf->owner->vmctx.stack_limit = tl.stack_limit;
+  }
+}
+
+wasmrt_trap_code wasmrt_call(const wasmrt_funcref *fn, uint64_t *slots,
+                             wasmrt_trap *trap) {
+  if (!fn || !fn->array) {
+    tl.current = (wasmrt_trap){.code = WASMRT_TRAP_UNINITIALIZED_ELEMENT};
+    fill_trap(trap, WASMRT_TRAP_UNINITIALIZED_ELEMENT);
+    return WASMRT_TRAP_UNINITIALIZED_ELEMENT;
+  }
+  if (!tl.setup_done) {
+    thread_setup();
+  }
+  rt_entry entry;
+  entry.prev = tl.top;
+  sig_atomic_t saved_in_wasm = tl.in_wasm;
+  uintptr_t saved_limit = tl.stack_limit;
+  enter_limits(fn);
+  /* No signal mask saved: this is the hot path, and the handler runs with
+   * SA_NODEFER so the mask needs no restoring after a fault. */
+  int code = sigsetjmp(entry.jb, 0);
+  if (code == 0) {
+    tl.top = &entry;
+    tl.in_wasm = 1;
+    fn->array(fn->vmctx, slots);
+  }
+  tl.top = entry.prev;
+  tl.in_wasm = saved_in_wasm;
+  if (tl.top) {
+    tl.stack_limit = saved_limit;
+  }
+  fill_trap(trap, (wasmrt_trap_code)code);
+  return (wasmrt_trap_code)code;
+}
+
+__attribute__((noreturn)) void rt_trap_raise(wasmrt_trap_code code) {
+  if (!tl.top) {
+    /* Compiled code ran outside wasmrt_call: a broken embedder contract
+     * with no frame to return to. */
+    __builtin_trap();
+  }
+  if (code == WASMRT_TRAP_NONE || (unsigned)code >= WASMRT_TRAP_COUNT) {
+    code = WASMRT_TRAP_UNREACHABLE;
+  }
+  tl.in_wasm = 0;
+  tl.current = (wasmrt_trap){.code = code};
+  siglongjmp(tl.top->jb, (int)code);
+}
+
+__attribute__((noreturn)) void rt_trap_raise_host(int rc) {
+  if (!tl.top) {
+    __builtin_trap();
+  }
+  /* The embedder's record wins; else a callback's return value that is a
+   * trap code (e.g. WASI's EXIT) is the code; else plain HOST. */
+  wasmrt_trap t = {.code = WASMRT_TRAP_HOST};
+  if (tl.has_pending) {
+    t = tl.pending;
+    tl.has_pending = false;
+    if (t.code != WASMRT_TRAP_EXIT) {
+      t.code = WASMRT_TRAP_HOST;
+    }
+  } else if (rc > 0 && rc < WASMRT_TRAP_COUNT) {
+    t.code = (wasmrt_trap_code)rc;
+  }
+  tl.in_wasm = 0;
+  tl.current = t;
+  siglongjmp(tl.top->jb, (int)t.code);
+}
+
+void wasmrt_host_trap_set(const wasmrt_trap *trap) {
+  tl.pending = *trap;
+  tl.pending.message[sizeof tl.pending.message - 1] = 0;
+  tl.has_pending = true;
+}
+
+/* ---------------------------------------------------------- host calls */
+
+/* Runs an embedder callback outside "in wasm" state, so a fault in host
+ * code is never mistaken for a wasm trap, then unwinds if it failed. */
+static void host_invoke(wasmrt_host_binding *b, uint64_t *slots) {
+  sig_atomic_t saved = tl.in_wasm;
+  tl.in_wasm = 0;
+  tl.has_pending = false; /* only a record set by this callback counts */
+  int rc = b->fn->callback(b->fn, b->caller, slots);
+  tl.in_wasm = saved;
+  if (rc != 0) {
+    rt_trap_raise_host(rc);
+  }
+}
+
+int rt_host_dispatch(wasmrt_hostfn *binding, wasmrt_vmctx *unused,
+                     uint64_t *slots) {
+  host_invoke((wasmrt_host_binding *)binding, slots);
+  return 0;
+}
+
+void rt_host_array_entry(wasmrt_vmctx *binding, uint64_t *slots) {
+  host_invoke((wasmrt_host_binding *)binding, slots);
+}

@@ -1,0 +1,227 @@
+/* wasmrt.h — the runtime's embedder API: instances of compiled modules,
+ * calls into wasm, traps, linear memories, tables, globals and host
+ * functions.
+ *
+ * Objects
+ * - Memories, tables, globals and host functions are standalone refcounted
+ *   objects: an instance holds a reference on every one it creates or
+ *   imports, and an embedder that keeps one beyond the instance retains it
+ *   (wasmrt_*_retain / wasmrt_*_release). The handles are the ABI structs of
+ *   wasmrt_abi.h, always allocated by the runtime (never by the embedder).
+ * - Function references (wasmrt_funcref) belong to the instance that
+ *   defines them. An instance retains the instances it imports functions
+ *   from, and a table filled by an instance's active element segments keeps
+ *   that instance alive. Otherwise the embedder keeps an instance alive as
+ *   long as it uses references obtained from it.
+ * - The module description and the artifact code passed to
+ *   wasmrt_instance_new must outlive the instance.
+ *
+ * Traps
+ * - Every host→wasm call goes through wasmrt_call, which returns a trap
+ *   record; a trap unwinds to the innermost wasmrt_call only, so a host
+ *   callback that calls back into wasm sees that nested call's trap.
+ * - A host callback fails by recording why (wasmrt_host_trap_set) and
+ *   returning non-zero; the wasmrt_call that entered wasm then returns a
+ *   HOST (or EXIT) record carrying the embedder's message and payload.
+ *   Without a record, a non-zero return that is a trap code (WASI returns
+ *   WASMRT_TRAP_EXIT) is the trap's code, any other non-zero means HOST.
+ *
+ * Threads: different instances may run on different threads at once; the
+ * trap state is per thread. One instance must not run on two threads at
+ * once (its stack limit lives in its vmctx).
+ */
+#ifndef WASMRT_H
+#define WASMRT_H
+
+#include "wasm.h"
+#include "wasmrt_abi.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------- values */
+
+/* A typed value, for globals and embedder conveniences. Slots of the
+ * array ABI are plain uint64_t (see wasmrt_abi.h). */
+typedef struct wasmrt_value {
+  wasm_valtype type;
+  union {
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    uint8_t v128[16];
+    void *ref; /* funcref: wasmrt_funcref *; externref: opaque; NULL = null */
+  } of;
+} wasmrt_value;
+
+/* -------------------------------------------------------------- traps */
+
+typedef struct wasmrt_trap {
+  wasmrt_trap_code code; /* WASMRT_TRAP_NONE: no trap */
+  int32_t exit_code;     /* for WASMRT_TRAP_EXIT */
+  void *payload;         /* embedder's, for HOST/EXIT; else NULL */
+  char message[256];
+} wasmrt_trap;
+
+/* The spec wording of a trap code ("out of bounds memory access"). */
+const char *wasmrt_trap_message(wasmrt_trap_code code);
+
+/* Called by a host callback just before it returns non-zero: the record
+ * (code HOST or EXIT, message, exit_code, payload) is what the entry that
+ * called into wasm reports. The runtime never frees the payload. */
+void wasmrt_host_trap_set(const wasmrt_trap *trap);
+
+/* ------------------------------------------------------ type interning */
+
+/* Canonical process-wide id of a signature; equal ids <=> equal types.
+ * Thread-safe. Returns UINT32_MAX only when out of memory. */
+uint32_t wasmrt_type_intern(const wasm_functype *type);
+/* The signature of a canonical id (lives as long as the process), or NULL. */
+const wasm_functype *wasmrt_type_get(uint32_t type_id);
+
+/* ------------------------------------------------------------ memories */
+
+/* Creates a memory of `limits` pages. `cap_pages` (0 = none) further
+ * bounds growth below the declared maximum. */
+wasmrt_memory *wasmrt_memory_new(wasm_limits limits, uint32_t cap_pages,
+                                 wasm_error *err);
+void wasmrt_memory_retain(wasmrt_memory *mem);
+void wasmrt_memory_release(wasmrt_memory *mem);
+uint32_t wasmrt_memory_pages(const wasmrt_memory *mem);
+/* Returns the old size in pages, or -1 (beyond maximum/cap, or no room). */
+int64_t wasmrt_memory_grow(wasmrt_memory *mem, uint32_t delta);
+/* The memory's type as an import sees it: min = current pages. */
+wasm_memtype wasmrt_memory_type(const wasmrt_memory *mem);
+/* Data is mem->base, size in bytes mem->size (both readable directly). */
+
+/* -------------------------------------------------------------- tables */
+
+wasmrt_table *wasmrt_table_new(wasm_tabletype type, void *init,
+                               wasm_error *err);
+void wasmrt_table_retain(wasmrt_table *table);
+void wasmrt_table_release(wasmrt_table *table);
+uint32_t wasmrt_table_size(const wasmrt_table *table);
+/* false if idx is out of bounds. */
+bool wasmrt_table_get(const wasmrt_table *table, uint32_t idx, void **out);
+bool wasmrt_table_set(wasmrt_table *table, uint32_t idx, void *ref);
+/* Returns the old size, or -1. */
+int64_t wasmrt_table_grow(wasmrt_table *table, uint32_t delta, void *init);
+/* min = current size. */
+wasm_tabletype wasmrt_table_type(const wasmrt_table *table);
+
+/* ------------------------------------------------------------- globals */
+
+/* `init` must have type `type.type`. */
+wasmrt_global *wasmrt_global_new(wasm_globaltype type, const wasmrt_value *init,
+                                 wasm_error *err);
+void wasmrt_global_retain(wasmrt_global *global);
+void wasmrt_global_release(wasmrt_global *global);
+wasm_globaltype wasmrt_global_type(const wasmrt_global *global);
+wasmrt_value wasmrt_global_get(const wasmrt_global *global);
+/* Fails on an immutable global or a value of another type. */
+bool wasmrt_global_set(wasmrt_global *global, const wasmrt_value *value,
+                       wasm_error *err);
+
+/* ---------------------------------------------------- host functions */
+
+/* A host function of `type` (copied). `callback` gets this hostfn (env is
+ * in it), the vmctx of the instance that imported it (its memories are the
+ * caller's) and the slots. It runs outside "in wasm" state and may call
+ * back into wasm through wasmrt_call; it must never longjmp. `env_free`
+ * (may be NULL) runs on the last release. */
+wasmrt_hostfn *wasmrt_hostfn_new(const wasm_functype *type,
+                                 wasmrt_host_callback callback, void *env,
+                                 void (*env_free)(void *env), wasm_error *err);
+void wasmrt_hostfn_retain(wasmrt_hostfn *fn);
+void wasmrt_hostfn_release(wasmrt_hostfn *fn);
+const wasm_functype *wasmrt_hostfn_type(const wasmrt_hostfn *fn);
+
+/* ----------------------------------------------------------- instances */
+
+typedef struct wasmrt_instance wasmrt_instance;
+
+typedef enum wasmrt_extern_kind {
+  WASMRT_EXTERN_NONE = 0, /* missing import: "unknown import" */
+  WASMRT_EXTERN_FUNC,     /* a function of an instance (export, table) */
+  WASMRT_EXTERN_HOSTFN,   /* a host function */
+  WASMRT_EXTERN_TABLE,
+  WASMRT_EXTERN_MEMORY,
+  WASMRT_EXTERN_GLOBAL,
+} wasmrt_extern_kind;
+
+/* An import value or an export. Exports are borrowed from the instance. */
+typedef struct wasmrt_extern {
+  wasmrt_extern_kind kind;
+  union {
+    wasmrt_funcref *func;
+    wasmrt_hostfn *hostfn;
+    wasmrt_table *table;
+    wasmrt_memory *memory;
+    wasmrt_global *global;
+  } of;
+} wasmrt_extern;
+
+#define WASMRT_DEFAULT_STACK_SIZE (1u << 20)           /* 1 MiB */
+#define WASMRT_DEFAULT_MAX_TABLE_ELEMS (10u * 1000000) /* 80 MB of refs */
+
+typedef struct wasmrt_options {
+  /* Cap on the pages of memories this instance creates (0: 65536). */
+  uint32_t max_memory_pages;
+  /* Cap on the elements of tables this instance creates (0: default). */
+  uint32_t max_table_elems;
+  /* Stack wasm may use below the outermost host entry (0: default). It is
+   * clamped to what the thread's stack really has left. */
+  size_t stack_size;
+} wasmrt_options;
+
+/* Instantiates: links `imports` (one per module import, in order), creates
+ * memories/tables/globals, applies element then data segments, runs the
+ * start function. NULL on failure with `err` set: UNLINKABLE ("unknown
+ * import", "incompatible import type", naming module and field), RESOURCE,
+ * or TRAP (segment out of bounds, or the start function trapped; the trap
+ * record is also stored in `trap` if non-NULL). `options` may be NULL. */
+wasmrt_instance *wasmrt_instance_new(const wasm_module *module,
+                                     const wasmrt_artifact_info *code,
+                                     const wasmrt_extern *imports,
+                                     uint32_t num_imports,
+                                     const wasmrt_options *options,
+                                     wasmrt_trap *trap, wasm_error *err);
+void wasmrt_instance_retain(wasmrt_instance *inst);
+void wasmrt_instance_release(wasmrt_instance *inst);
+
+const wasm_module *wasmrt_instance_module(const wasmrt_instance *inst);
+wasmrt_vmctx *wasmrt_instance_vmctx(wasmrt_instance *inst);
+/* The instance owning a vmctx (e.g. a host callback's caller). */
+wasmrt_instance *wasmrt_vmctx_instance(wasmrt_vmctx *vmctx);
+
+/* Looks an export up by name; false if there is none. */
+bool wasmrt_instance_export(wasmrt_instance *inst, const char *name, size_t len,
+                            wasmrt_extern *out);
+/* The i-th export in module order (i < module->num_exports). */
+wasmrt_extern wasmrt_instance_export_at(wasmrt_instance *inst, uint32_t i);
+
+/* Asks running wasm of this instance to stop at its next check (loop
+ * header or call): the call then traps INTERRUPTED. Async-signal-safe. */
+void wasmrt_interrupt(wasmrt_instance *inst);
+
+/* -------------------------------------------------------------- calls */
+
+/* The signature of a function reference. */
+const wasm_functype *wasmrt_funcref_type(const wasmrt_funcref *fn);
+
+/* Calls `fn` with the array ABI: args in slots[0..], results out in
+ * slots[0..] (sized max(params, results), v128 two slots). Returns the trap
+ * code (WASMRT_TRAP_NONE on success) and fills `trap` if non-NULL. */
+wasmrt_trap_code wasmrt_call(const wasmrt_funcref *fn, uint64_t *slots,
+                             wasmrt_trap *trap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WASMRT_H */

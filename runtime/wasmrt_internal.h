@@ -1,0 +1,146 @@
+/* wasmrt_internal.h — private to runtime/: the containers behind the public
+ * handles and the functions the runtime's files share. */
+#ifndef WASMRT_INTERNAL_H
+#define WASMRT_INTERNAL_H
+
+#include "wasmrt.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define RT_CONTAINER(ptr, type, member)                                        \
+  ((type *)((char *)(ptr)-offsetof(type, member)))
+
+#define RT_PAGE_SIZE 65536u
+#define RT_MAX_PAGES 65536u
+/* 4 GiB addressable + 4 GiB guard + 64 KiB so that base + u32 addr + u32
+ * offset + access size always lands inside the reservation. */
+#define RT_RESERVATION ((size_t)8 << 30 | (size_t)RT_PAGE_SIZE)
+
+/* ------------------------------------------------------------ objects */
+
+typedef struct rt_memory {
+  wasmrt_memory pub; /* first: handles are &pub */
+  atomic_uint refs;
+  pthread_mutex_t lock; /* serialises growth */
+  bool has_max;
+  uint32_t limit_pages; /* min(declared max, cap) */
+  void *reg_node;       /* the fault registry's entry */
+} rt_memory;
+
+typedef struct rt_table {
+  wasmrt_table pub;
+  atomic_uint refs;
+  pthread_mutex_t lock;
+  wasm_valtype elem_type;
+  bool has_max;
+  uint32_t limit; /* min(declared max, cap) */
+  /* Instances whose funcrefs this table received from their element
+   * segments: kept alive as long as the table. */
+  wasmrt_instance **keep;
+  uint32_t num_keep, cap_keep;
+} rt_table;
+
+typedef struct rt_global {
+  wasmrt_global cell; /* first: vmctx->globals point here */
+  atomic_uint refs;
+  wasm_globaltype type;
+} rt_global;
+
+typedef struct rt_hostfn {
+  wasmrt_hostfn pub;
+  atomic_uint refs;
+  void (*env_free)(void *env);
+  wasm_functype type; /* params/results point into types[] */
+  wasm_valtype types[];
+} rt_hostfn;
+
+/* Every funcref handed out is one of these: the owner is needed for
+ * keep-alive and to set the callee's stack limit on entry. */
+typedef struct rt_funcref {
+  wasmrt_funcref pub;
+  wasmrt_instance *owner;
+  bool is_host; /* pub.vmctx is a wasmrt_host_binding */
+} rt_funcref;
+
+static inline rt_memory *rt_mem(const wasmrt_memory *m) {
+  return RT_CONTAINER(m, rt_memory, pub);
+}
+static inline rt_table *rt_tab(const wasmrt_table *t) {
+  return RT_CONTAINER(t, rt_table, pub);
+}
+static inline rt_global *rt_glob(const wasmrt_global *g) {
+  return RT_CONTAINER(g, rt_global, cell);
+}
+static inline rt_hostfn *rt_host(const wasmrt_hostfn *f) {
+  return RT_CONTAINER(f, rt_hostfn, pub);
+}
+static inline rt_funcref *rt_fref(const wasmrt_funcref *f) {
+  return RT_CONTAINER(f, rt_funcref, pub);
+}
+
+/* ---------------------------------------------------------- instances */
+
+typedef struct rt_elem_seg {
+  void **items; /* resolved references; NULL once dropped */
+  uint32_t num_items;
+} rt_elem_seg;
+
+typedef struct rt_data_seg {
+  const uint8_t *bytes;
+  uint32_t size; /* 0 once dropped */
+} rt_data_seg;
+
+struct wasmrt_instance {
+  wasmrt_vmctx vmctx;
+  atomic_uint refs;
+  const wasm_module *module;
+  const wasmrt_artifact_info *code;
+  wasmrt_options opts;
+  uint32_t num_funcs, num_tables, num_memories, num_globals;
+  wasmrt_memory **memories; /* vmctx arrays; each entry holds a reference */
+  wasmrt_table **tables;
+  wasmrt_global **globals;
+  wasmrt_func_import *func_imports;
+  uint32_t *type_ids;
+  wasmrt_funcref **funcrefs;
+  rt_funcref *own_refs;          /* defined functions, then host imports */
+  wasmrt_host_binding *bindings; /* by imported function index */
+  wasmrt_hostfn **hostfns;       /* retained, by imported function index */
+  wasmrt_instance **deps;        /* retained exporters of imported funcs */
+  uint32_t num_deps;
+  rt_elem_seg *elems;
+  rt_data_seg *datas;
+};
+
+static inline wasmrt_instance *rt_inst(wasmrt_vmctx *vmctx) {
+  return (wasmrt_instance *)vmctx->instance;
+}
+
+/* ---------------------------------------------------- shared functions */
+
+extern const wasmrt_builtins rt_builtins;
+
+/* Unwinds to the innermost entry with a runtime trap. */
+__attribute__((noreturn)) void rt_trap_raise(wasmrt_trap_code code);
+/* Unwinds after a host callback returned rc != 0: with the record it set
+ * (wasmrt_host_trap_set), else with code rc if that is a trap code, else
+ * HOST. */
+__attribute__((noreturn)) void rt_trap_raise_host(int rc);
+
+/* The host-import dispatcher (a wasmrt_host_binding's header.callback) and
+ * the array entry of a host import's funcref. */
+int rt_host_dispatch(wasmrt_hostfn *binding, wasmrt_vmctx *unused,
+                     uint64_t *slots);
+void rt_host_array_entry(wasmrt_vmctx *binding, uint64_t *slots);
+
+/* Fault registry: is addr inside a live memory reservation? Lock-free,
+ * async-signal-safe. */
+bool rt_registry_contains(uintptr_t addr);
+
+/* Tables: keep `inst` alive as long as `table`. */
+bool rt_table_keep(wasmrt_table *table, wasmrt_instance *inst);
+wasmrt_table *rt_table_new_capped(wasm_tabletype type, void *init, uint32_t cap,
+                                  wasm_error *err);
+
+#endif /* WASMRT_INTERNAL_H */
