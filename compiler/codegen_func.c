@@ -1,0 +1,329 @@
+/* codegen_func.c — translation of one wasm function body: prologue (locals,
+ * stack and interrupt checks), the instruction loop dispatching to the
+ * opcode families, the operand stack, the shared trap block, and the small
+ * IR helpers every family uses. */
+#include "codegen_internal.h"
+#include "wasmrt_abi.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Hostile input must not allocate unboundedly: the validator bounds the
+ * operand stack by the code size, but locals are only bounded by the
+ * declaration counts, so cap them (engines use 50,000). */
+#define CG_MAX_LOCALS 50000u
+
+bool cg_fail(cg_func *f, const char *fmt, ...) {
+  wasm_error *err = f->cm->err;
+  err->kind = WASM_ERR_INTERNAL;
+  err->offset = f->instr_offset;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+  return false;
+}
+
+LLVMValueRef cg_i32(cg_func *f, uint64_t v) {
+  return LLVMConstInt(f->cm->t_i32, v, false);
+}
+
+LLVMValueRef cg_i64(cg_func *f, uint64_t v) {
+  return LLVMConstInt(f->cm->t_i64, v, false);
+}
+
+bool cg_push(cg_func *f, LLVMValueRef v) {
+  if (f->sp == f->stack_cap) {
+    size_t cap = f->stack_cap ? f->stack_cap * 2 : 64;
+    LLVMValueRef *s = realloc(f->stack, cap * sizeof *s);
+    if (!s)
+      return cg_fail(f, "out of memory");
+    f->stack = s;
+    f->stack_cap = cap;
+  }
+  f->stack[f->sp++] = v;
+  return true;
+}
+
+/* Validation guarantees operands exist; the guard keeps a validator bug
+ * from turning into a crash. */
+LLVMValueRef cg_pop(cg_func *f) {
+  if (f->sp == 0)
+    return NULL;
+  return f->stack[--f->sp];
+}
+
+LLVMValueRef cg_peek(cg_func *f, size_t depth) {
+  return depth < f->sp ? f->stack[f->sp - 1 - depth] : NULL;
+}
+
+LLVMValueRef cg_gep(cg_func *f, LLVMValueRef base, LLVMValueRef byte_off) {
+  return LLVMBuildGEP2(f->cm->b, f->cm->t_i8, base, &byte_off, 1, "");
+}
+
+LLVMValueRef cg_gep_const(cg_func *f, LLVMValueRef base, uint64_t byte_off) {
+  if (byte_off == 0)
+    return base;
+  return cg_gep(f, base, cg_i64(f, byte_off));
+}
+
+LLVMValueRef cg_load_field(cg_func *f, LLVMTypeRef ty, LLVMValueRef base,
+                           size_t offset, bool invariant) {
+  LLVMValueRef p = cg_gep_const(f, base, offset);
+  LLVMValueRef v = LLVMBuildLoad2(f->cm->b, ty, p, "");
+  if (invariant)
+    LLVMSetMetadata(v, f->cm->md_invariant, f->cm->md_empty);
+  return v;
+}
+
+LLVMBasicBlockRef cg_new_block(cg_func *f, const char *name) {
+  return LLVMAppendBasicBlockInContext(f->cm->ctx, f->fn, name);
+}
+
+static LLVMValueRef load_builtin(cg_func *f, size_t offset) {
+  LLVMValueRef bt = cg_load_field(f, f->cm->t_ptr, f->vmctx,
+                                  offsetof(wasmrt_vmctx, builtins), true);
+  return cg_load_field(f, f->cm->t_ptr, bt, offset, true);
+}
+
+LLVMValueRef cg_call_builtin(cg_func *f, size_t offset, LLVMTypeRef ret,
+                             LLVMTypeRef *params, LLVMValueRef *args,
+                             unsigned n) {
+  LLVMValueRef fp = load_builtin(f, offset);
+  LLVMTypeRef fnty = LLVMFunctionType(ret, params, n, false);
+  return LLVMBuildCall2(f->cm->b, fnty, fp, args, n, "");
+}
+
+LLVMValueRef cg_intrinsic(cg_func *f, const char *name, LLVMTypeRef *tys,
+                          unsigned ntys, LLVMValueRef *args, unsigned nargs) {
+  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(f->cm->mod, id, tys, ntys);
+  LLVMTypeRef fnty = LLVMIntrinsicGetType(f->cm->ctx, id, tys, ntys);
+  return LLVMBuildCall2(f->cm->b, fnty, fn, args, nargs, "");
+}
+
+/* The trap block: one per function, a phi on the trap code feeding one
+ * noreturn call, so each trapping instruction costs a compare and branch. */
+static void ensure_trap_block(cg_func *f) {
+  if (f->trap_bb)
+    return;
+  LLVMBuilderRef b = f->cm->b;
+  LLVMBasicBlockRef saved = LLVMGetInsertBlock(b);
+  f->trap_bb = cg_new_block(f, "trap");
+  LLVMPositionBuilderAtEnd(b, f->trap_bb);
+  f->trap_phi = LLVMBuildPhi(b, f->cm->t_i32, "trap_code");
+  LLVMTypeRef ps[2] = {f->cm->t_ptr, f->cm->t_i32};
+  LLVMValueRef args[2] = {f->vmctx, f->trap_phi};
+  LLVMValueRef call = cg_call_builtin(f, offsetof(wasmrt_builtins, trap),
+                                      f->cm->t_void, ps, args, 2);
+  LLVMAddCallSiteAttribute(
+      call, LLVMAttributeFunctionIndex,
+      LLVMCreateEnumAttribute(
+          f->cm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+  LLVMBuildUnreachable(b);
+  LLVMPositionBuilderAtEnd(b, saved);
+}
+
+void cg_trap_if(cg_func *f, LLVMValueRef cond, uint32_t code) {
+  ensure_trap_block(f);
+  LLVMBuilderRef b = f->cm->b;
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(b);
+  LLVMBasicBlockRef cont = cg_new_block(f, "ok");
+  LLVMValueRef br = LLVMBuildCondBr(b, cond, f->trap_bb, cont);
+  /* Traps are cold: tell the optimizer so the fast path stays straight. */
+  LLVMValueRef w[3] = {LLVMMDStringInContext(f->cm->ctx, "branch_weights", 14),
+                       LLVMConstInt(f->cm->t_i32, 1, false),
+                       LLVMConstInt(f->cm->t_i32, 1u << 20, false)};
+  LLVMSetMetadata(br, LLVMGetMDKindIDInContext(f->cm->ctx, "prof", 4),
+                  LLVMMDNodeInContext(f->cm->ctx, w, 3));
+  LLVMValueRef c = cg_i32(f, code);
+  LLVMAddIncoming(f->trap_phi, &c, &here, 1);
+  LLVMPositionBuilderAtEnd(b, cont);
+}
+
+void cg_trap(cg_func *f, uint32_t code) {
+  ensure_trap_block(f);
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(f->cm->b);
+  LLVMBuildBr(f->cm->b, f->trap_bb);
+  LLVMValueRef c = cg_i32(f, code);
+  LLVMAddIncoming(f->trap_phi, &c, &here, 1);
+}
+
+/* Volatile load of vmctx->interrupt; non-zero goes to a shared cold block
+ * calling builtins->interrupted (which clears the flag and traps). */
+void cg_interrupt_check(cg_func *f) {
+  LLVMBuilderRef b = f->cm->b;
+  if (!f->intr_bb) {
+    LLVMBasicBlockRef saved = LLVMGetInsertBlock(b);
+    f->intr_bb = cg_new_block(f, "interrupted");
+    LLVMPositionBuilderAtEnd(b, f->intr_bb);
+    LLVMTypeRef p = f->cm->t_ptr;
+    LLVMValueRef a = f->vmctx;
+    cg_call_builtin(f, offsetof(wasmrt_builtins, interrupted), f->cm->t_void,
+                    &p, &a, 1);
+    LLVMBuildUnreachable(b);
+    LLVMPositionBuilderAtEnd(b, saved);
+  }
+  LLVMValueRef p = cg_gep_const(f, f->vmctx, offsetof(wasmrt_vmctx, interrupt));
+  LLVMValueRef v = LLVMBuildLoad2(b, f->cm->t_i32, p, "intr");
+  LLVMSetVolatile(v, true);
+  LLVMValueRef set = LLVMBuildICmp(b, LLVMIntNE, v, cg_i32(f, 0), "");
+  LLVMBasicBlockRef cont = cg_new_block(f, "run");
+  LLVMBuildCondBr(b, set, f->intr_bb, cont);
+  LLVMPositionBuilderAtEnd(b, cont);
+}
+
+bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n) {
+  if (n == 1)
+    return cg_push(f, r);
+  for (uint32_t i = 0; i < n; i++)
+    if (!cg_push(f, LLVMBuildExtractValue(f->cm->b, r, i, "")))
+      return false;
+  return true;
+}
+
+/* Stack check: the stack pointer (llvm.stacksave) below vmctx->stack_limit
+ * means the next frames would overflow the native stack. */
+static void stack_check(cg_func *f) {
+  LLVMBuilderRef b = f->cm->b;
+  LLVMTypeRef pt = f->cm->t_ptr;
+  LLVMValueRef sp = cg_intrinsic(f, "llvm.stacksave", &pt, 1, NULL, 0);
+  LLVMValueRef spi = LLVMBuildPtrToInt(b, sp, f->cm->t_i64, "");
+  LLVMValueRef lim = cg_load_field(f, f->cm->t_i64, f->vmctx,
+                                   offsetof(wasmrt_vmctx, stack_limit), false);
+  cg_trap_if(f, LLVMBuildICmp(b, LLVMIntULT, spi, lim, ""),
+             WASMRT_TRAP_STACK_EXHAUSTED);
+}
+
+static bool setup_locals(cg_func *f, const wasm_func *wf) {
+  cg_module *cm = f->cm;
+  uint64_t n = (uint64_t)f->type->nparams + wf->num_locals;
+  if (n > CG_MAX_LOCALS)
+    return cg_fail(f, "too many locals (%llu)", (unsigned long long)n);
+  f->nlocals = (uint32_t)n;
+  f->local_types = calloc(n ? n : 1, sizeof *f->local_types);
+  f->locals = calloc(n ? n : 1, sizeof *f->locals);
+  if (!f->local_types || !f->locals)
+    return cg_fail(f, "out of memory");
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < f->type->nparams; i++)
+    f->local_types[k++] = f->type->params[i];
+  for (uint32_t d = 0; d < wf->num_local_decls; d++)
+    for (uint32_t j = 0; j < wf->local_decls[d].count; j++)
+      f->local_types[k++] = wf->local_decls[d].type;
+  for (uint32_t i = 0; i < f->nlocals; i++) {
+    LLVMTypeRef t = cg_valtype(cm, f->local_types[i]);
+    f->locals[i] = LLVMBuildAlloca(cm->b, t, "");
+    LLVMValueRef init =
+        i < f->type->nparams ? LLVMGetParam(f->fn, i + 1) : LLVMConstNull(t);
+    LLVMBuildStore(cm->b, init, f->locals[i]);
+  }
+  return true;
+}
+
+bool cg_frame_push_func(cg_func *f);
+bool cg_control_finish(cg_func *f);
+
+static cg_result dispatch(cg_func *f, const wasm_instr *in) {
+  static cg_result (*const families[])(cg_func *, const wasm_instr *) = {
+      cg_control, cg_variables, cg_int, cg_float, cg_memory, cg_table, cg_bulk,
+  };
+  for (size_t i = 0; i < sizeof families / sizeof *families; i++) {
+    cg_result r = families[i](f, in);
+    if (r != CG_UNHANDLED)
+      return r;
+  }
+  return CG_UNHANDLED;
+}
+
+static bool is_block_start(wasm_opcode op) {
+  return op == WASM_OP_BLOCK || op == WASM_OP_LOOP || op == WASM_OP_IF;
+}
+
+/* Dead code (after br/return/unreachable) is skipped up to the matching
+ * else/end; only nesting is tracked there. */
+static bool skip_dead(cg_func *f, const wasm_instr *in) {
+  if (!f->unreachable)
+    return false;
+  if (is_block_start(in->op)) {
+    f->dead_depth++;
+    return true;
+  }
+  if (f->dead_depth > 0) {
+    if (in->op == WASM_OP_END)
+      f->dead_depth--;
+    return true;
+  }
+  return in->op != WASM_OP_END && in->op != WASM_OP_ELSE;
+}
+
+static bool translate_body(cg_func *f) {
+  const wasm_module *m = f->cm->m;
+  wasm_code_reader r;
+  wasm_code_reader_init(&r, m, f->index);
+  bool ok = true;
+  while (ok && f->nframes > 0) {
+    if (wasm_code_reader_done(&r)) {
+      ok = cg_fail(f, "function body ends without `end`");
+      break;
+    }
+    wasm_instr in;
+    if (!wasm_code_reader_next(&r, &in, f->cm->err)) {
+      ok = false;
+      break;
+    }
+    f->instr_offset = in.offset;
+    if (skip_dead(f, &in))
+      continue;
+    if (wasm_opcode_get(in.op)->prefix == 0xFD) {
+      ok = cg_fail(f, "SIMD not supported yet (%s)",
+                   wasm_opcode_get(in.op)->name);
+      break;
+    }
+    cg_result res = dispatch(f, &in);
+    if (res == CG_UNHANDLED)
+      ok = cg_fail(f, "unsupported instruction %s",
+                   wasm_opcode_get(in.op)->name);
+    else if (res == CG_ERROR)
+      ok = false;
+  }
+  wasm_code_reader_free(&r);
+  return ok;
+}
+
+static void free_func(cg_func *f) {
+  for (size_t i = 0; i < f->nframes; i++) {
+    if (f->frames[i].label_phis != f->frames[i].end_phis)
+      free(f->frames[i].label_phis);
+    free(f->frames[i].end_phis);
+    free(f->frames[i].if_params);
+  }
+  free(f->frames);
+  free(f->stack);
+  free(f->locals);
+  free(f->local_types);
+}
+
+bool cg_translate_function(cg_module *cm, uint32_t index) {
+  const wasm_module *m = cm->m;
+  const wasm_func *wf = &m->funcs[index];
+  cg_func f = {.cm = cm, .index = index, .type = &m->types[wf->type_index]};
+  f.fn = cm->funcs[index];
+  f.vmctx = LLVMGetParam(f.fn, 0);
+  f.instr_offset = wf->code_offset;
+  f.entry = cg_new_block(&f, "entry");
+  LLVMPositionBuilderAtEnd(cm->b, f.entry);
+  bool ok = setup_locals(&f, wf);
+  if (ok && wasm_module_num_all_memories(m) > 0)
+    f.mem0_base = cg_load_field(&f, cm->t_ptr, f.vmctx,
+                                offsetof(wasmrt_vmctx, mem0_base), true);
+  if (ok) {
+    stack_check(&f);
+    cg_interrupt_check(&f);
+    ok = cg_frame_push_func(&f) && translate_body(&f) && cg_control_finish(&f);
+  }
+  free_func(&f);
+  return ok;
+}

@@ -1,0 +1,158 @@
+/* codegen_internal.h — private to the code generator (compiler/codegen_*,
+ * emit.c, link.c, artifact_write.c). Not part of any public interface.
+ *
+ * Two contexts: cg_module (one LLVM module per compile: types, function
+ * declarations) and cg_func (one wasm function being translated: operand
+ * stack, control frames, locals, trap block).
+ */
+#ifndef WASMC_CODEGEN_INTERNAL_H
+#define WASMC_CODEGEN_INTERNAL_H
+
+#include "wasm.h"
+#include "wasmc.h"
+
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cg_module {
+  const wasm_module *m;
+  LLVMContextRef ctx;
+  LLVMModuleRef mod;
+  LLVMBuilderRef b;
+  wasm_error *err;
+
+  LLVMTypeRef t_void, t_i1, t_i8, t_i32, t_i64, t_f32, t_f64, t_ptr, t_v128;
+  unsigned md_invariant; /* kind id of !invariant.load */
+  LLVMValueRef md_empty; /* the empty node it takes */
+
+  LLVMTypeRef *sig_types; /* native LLVM function type per type index */
+  LLVMValueRef *funcs;    /* per defined function: wasmc_func_<i> */
+} cg_module;
+
+typedef enum cg_frame_kind {
+  CG_FRAME_FUNC,
+  CG_FRAME_BLOCK,
+  CG_FRAME_LOOP,
+  CG_FRAME_IF,
+} cg_frame_kind;
+
+/* A control frame. The branch label is `label` (the header of a loop, the
+ * continuation of anything else) with one phi per label value; `end_bb`
+ * receives the fall-through results. */
+typedef struct cg_frame {
+  cg_frame_kind kind;
+  uint32_t nparams, nresults;
+  const wasm_valtype *params, *results;
+  wasm_valtype single; /* storage for a one-result block type */
+  size_t height;       /* operand stack height below the params */
+  LLVMBasicBlockRef label, end_bb, else_bb;
+  LLVMValueRef *label_phis, *end_phis; /* owned */
+  LLVMValueRef *if_params;             /* owned: params for the else arm */
+  uint32_t end_preds;                  /* branches into end_bb so far */
+  bool seen_else;
+  bool reachable_at_entry; /* code at `if` time was reachable */
+} cg_frame;
+
+typedef struct cg_func {
+  cg_module *cm;
+  uint32_t index; /* among defined functions */
+  const wasm_functype *type;
+  LLVMValueRef fn, vmctx;
+  LLVMBasicBlockRef entry;
+  LLVMValueRef mem0_base; /* loaded once in the entry block, or NULL */
+
+  uint32_t nlocals; /* params included */
+  wasm_valtype *local_types;
+  LLVMValueRef *locals; /* allocas */
+
+  LLVMValueRef *stack;
+  size_t sp, stack_cap;
+  cg_frame *frames;
+  size_t nframes, frames_cap;
+
+  bool unreachable;    /* the current position is dead code */
+  uint32_t dead_depth; /* blocks opened inside dead code */
+  LLVMBasicBlockRef trap_bb, intr_bb;
+  LLVMValueRef trap_phi;
+  uint32_t instr_offset; /* for error messages */
+} cg_func;
+
+typedef enum cg_result { CG_OK, CG_UNHANDLED, CG_ERROR } cg_result;
+
+/* ----------------------------------------------------- codegen_module.c */
+LLVMTypeRef cg_valtype(cg_module *cm, wasm_valtype t);
+/* Native return type: void, the single result, or a struct of results. */
+LLVMTypeRef cg_return_type(cg_module *cm, uint32_t n, const wasm_valtype *t);
+LLVMTypeRef cg_sig_type(cg_module *cm, const wasm_functype *ft);
+bool cg_module_build(cg_module *cm, const wasmc_options *opts);
+
+/* ------------------------------------------------------- codegen_func.c */
+bool cg_translate_function(cg_module *cm, uint32_t index);
+bool cg_fail(cg_func *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool cg_push(cg_func *f, LLVMValueRef v);
+LLVMValueRef cg_pop(cg_func *f);
+LLVMValueRef cg_peek(cg_func *f, size_t depth);
+/* Loads a field of a struct at `base + offset`; `invariant` marks it so
+ * LLVM may hoist it (the ABI's (const) fields). */
+LLVMValueRef cg_load_field(cg_func *f, LLVMTypeRef ty, LLVMValueRef base,
+                           size_t offset, bool invariant);
+LLVMValueRef cg_gep(cg_func *f, LLVMValueRef base, LLVMValueRef byte_off);
+LLVMValueRef cg_gep_const(cg_func *f, LLVMValueRef base, uint64_t byte_off);
+/* Branches to the trap block with `code` when `cond` holds. */
+void cg_trap_if(cg_func *f, LLVMValueRef cond, uint32_t code);
+void cg_trap(cg_func *f, uint32_t code);
+/* Calls the builtin at `offset` in wasmrt_builtins. */
+LLVMValueRef cg_call_builtin(cg_func *f, size_t offset, LLVMTypeRef ret,
+                             LLVMTypeRef *params, LLVMValueRef *args,
+                             unsigned n);
+LLVMValueRef cg_intrinsic(cg_func *f, const char *name, LLVMTypeRef *tys,
+                          unsigned ntys, LLVMValueRef *args, unsigned nargs);
+void cg_interrupt_check(cg_func *f);
+LLVMValueRef cg_i32(cg_func *f, uint64_t v);
+LLVMValueRef cg_i64(cg_func *f, uint64_t v);
+/* A new block placed before the function's return block. */
+LLVMBasicBlockRef cg_new_block(cg_func *f, const char *name);
+/* Pushes the values of a multi-value call result. */
+bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n);
+
+/* -------------------------------------------------- codegen families */
+cg_result cg_control(cg_func *f, const wasm_instr *in);
+cg_result cg_int(cg_func *f, const wasm_instr *in);
+cg_result cg_float(cg_func *f, const wasm_instr *in);
+cg_result cg_memory(cg_func *f, const wasm_instr *in);
+cg_result cg_variables(cg_func *f, const wasm_instr *in);
+cg_result cg_table(cg_func *f, const wasm_instr *in);
+cg_result cg_bulk(cg_func *f, const wasm_instr *in);
+/* Calls a native function pointer of wasm type `ft` with vmctx first and
+ * the arguments popped from the stack; pushes the results. */
+bool cg_emit_call(cg_func *f, LLVMValueRef callee, LLVMValueRef callee_vmctx,
+                  const wasm_functype *ft, LLVMTypeRef fnty);
+
+/* --------------------------------------------------------------- emit.c */
+typedef struct cg_target {
+  LLVMTargetMachineRef tm;
+  char triple[64];
+  char cpu[64];
+  char *features; /* malloc'd */
+} cg_target;
+
+bool cg_target_create(const wasmc_options *opts, cg_target *t, wasm_error *err);
+void cg_target_dispose(cg_target *t);
+bool cg_emit_object(cg_module *cm, cg_target *t, unsigned opt_level,
+                    uint8_t **obj, size_t *obj_len, wasm_error *err);
+
+/* --------------------------------------------------------------- link.c */
+bool cg_link_shared(const uint8_t *obj, size_t obj_len, uint8_t **so,
+                    size_t *so_len, wasm_error *err);
+
+/* ------------------------------------------------------ artifact_write.c */
+/* Builds the `.wasmc` section contents (header + code-less module). */
+bool cg_artifact_section(const uint8_t *wasm, size_t len, const cg_target *t,
+                         uint8_t **out, size_t *out_len, wasm_error *err);
+
+#endif /* WASMC_CODEGEN_INTERNAL_H */

@@ -1,0 +1,148 @@
+/* codegen_table.c — tables, references and call_indirect.
+ *
+ * table.get/set/size are inline (bounds check + load/store of elems[i]);
+ * grow and fill go through the runtime's builtins. Table elements are
+ * wasmrt_funcref pointers (funcref) or opaque pointers (externref). */
+#include "codegen_internal.h"
+#include "wasmrt_abi.h"
+
+static cg_result push(cg_func *f, LLVMValueRef v) {
+  return cg_push(f, v) ? CG_OK : CG_ERROR;
+}
+
+/* tables[t] is fixed after instantiation; its fields are not. */
+static LLVMValueRef table_struct(cg_func *f, uint32_t t) {
+  LLVMValueRef tabs = cg_load_field(f, f->cm->t_ptr, f->vmctx,
+                                    offsetof(wasmrt_vmctx, tables), true);
+  return cg_load_field(f, f->cm->t_ptr, tabs, (size_t)t * sizeof(void *), true);
+}
+
+static LLVMValueRef table_size(cg_func *f, LLVMValueRef tbl) {
+  return cg_load_field(f, f->cm->t_i32, tbl, offsetof(wasmrt_table, size),
+                       false);
+}
+
+/* Bounds-checks idx (trap `code`) and returns &elems[idx]. */
+static LLVMValueRef elem_addr(cg_func *f, LLVMValueRef tbl, LLVMValueRef idx,
+                              uint32_t code) {
+  LLVMBuilderRef b = f->cm->b;
+  LLVMValueRef size = table_size(f, tbl);
+  cg_trap_if(f, LLVMBuildICmp(b, LLVMIntUGE, idx, size, ""), code);
+  LLVMValueRef elems =
+      cg_load_field(f, f->cm->t_ptr, tbl, offsetof(wasmrt_table, elems), false);
+  LLVMValueRef off = LLVMBuildMul(b, LLVMBuildZExt(b, idx, f->cm->t_i64, ""),
+                                  cg_i64(f, sizeof(void *)), "");
+  return cg_gep(f, elems, off);
+}
+
+static cg_result table_get_set(cg_func *f, const wasm_instr *in) {
+  LLVMBuilderRef b = f->cm->b;
+  LLVMValueRef val = NULL;
+  if (in->op == WASM_OP_TABLE_SET && !(val = cg_pop(f)))
+    return CG_ERROR;
+  LLVMValueRef idx = cg_pop(f);
+  if (!idx)
+    return CG_ERROR;
+  LLVMValueRef tbl = table_struct(f, in->imm.index);
+  LLVMValueRef p = elem_addr(f, tbl, idx, WASMRT_TRAP_TABLE_OOB);
+  if (val) {
+    LLVMBuildStore(b, val, p);
+    return CG_OK;
+  }
+  return push(f, LLVMBuildLoad2(b, f->cm->t_ptr, p, ""));
+}
+
+static cg_result table_grow(cg_func *f, const wasm_instr *in) {
+  LLVMValueRef delta = cg_pop(f), init = cg_pop(f);
+  if (!delta || !init)
+    return CG_ERROR;
+  cg_module *cm = f->cm;
+  LLVMTypeRef ps[4] = {cm->t_ptr, cm->t_i32, cm->t_ptr, cm->t_i32};
+  LLVMValueRef args[4] = {f->vmctx, cg_i32(f, in->imm.index), init, delta};
+  return push(f, cg_call_builtin(f, offsetof(wasmrt_builtins, table_grow),
+                                 cm->t_i32, ps, args, 4));
+}
+
+static cg_result table_fill(cg_func *f, const wasm_instr *in) {
+  LLVMValueRef n = cg_pop(f), ref = cg_pop(f), dst = cg_pop(f);
+  if (!n || !ref || !dst)
+    return CG_ERROR;
+  cg_module *cm = f->cm;
+  LLVMTypeRef ps[5] = {cm->t_ptr, cm->t_i32, cm->t_i32, cm->t_ptr, cm->t_i32};
+  LLVMValueRef args[5] = {f->vmctx, cg_i32(f, in->imm.index), dst, ref, n};
+  cg_call_builtin(f, offsetof(wasmrt_builtins, table_fill), cm->t_void, ps,
+                  args, 5);
+  return CG_OK;
+}
+
+static cg_result ref_op(cg_func *f, const wasm_instr *in) {
+  cg_module *cm = f->cm;
+  LLVMBuilderRef b = cm->b;
+  if (in->op == WASM_OP_REF_NULL)
+    return push(f, LLVMConstNull(cm->t_ptr));
+  if (in->op == WASM_OP_REF_IS_NULL) {
+    LLVMValueRef r = cg_pop(f);
+    if (!r)
+      return CG_ERROR;
+    LLVMValueRef c = LLVMBuildIsNull(b, r, "");
+    return push(f, LLVMBuildZExt(b, c, cm->t_i32, ""));
+  }
+  LLVMTypeRef ps[2] = {cm->t_ptr, cm->t_i32};
+  LLVMValueRef args[2] = {f->vmctx, cg_i32(f, in->imm.index)};
+  return push(f, cg_call_builtin(f, offsetof(wasmrt_builtins, ref_func),
+                                 cm->t_ptr, ps, args, 2));
+}
+
+/* Bounds (undefined element), null (uninitialized element), canonical type
+ * id (indirect call type mismatch), then a native call with the callee's
+ * own vmctx. */
+static cg_result call_indirect(cg_func *f, const wasm_instr *in) {
+  cg_module *cm = f->cm;
+  LLVMBuilderRef b = cm->b;
+  uint32_t ti = in->imm.call_indirect.type_index;
+  if (ti >= cm->m->num_types)
+    return cg_fail(f, "type index out of range"), CG_ERROR;
+  LLVMValueRef idx = cg_pop(f);
+  if (!idx)
+    return CG_ERROR;
+  LLVMValueRef tbl = table_struct(f, in->imm.call_indirect.table_index);
+  LLVMValueRef p = elem_addr(f, tbl, idx, WASMRT_TRAP_UNDEFINED_ELEMENT);
+  LLVMValueRef fr = LLVMBuildLoad2(b, cm->t_ptr, p, "funcref");
+  cg_trap_if(f, LLVMBuildIsNull(b, fr, ""), WASMRT_TRAP_UNINITIALIZED_ELEMENT);
+  LLVMValueRef ids = cg_load_field(f, cm->t_ptr, f->vmctx,
+                                   offsetof(wasmrt_vmctx, type_ids), true);
+  LLVMValueRef want =
+      cg_load_field(f, cm->t_i32, ids, (size_t)ti * sizeof(uint32_t), true);
+  LLVMValueRef have =
+      cg_load_field(f, cm->t_i32, fr, offsetof(wasmrt_funcref, type_id), false);
+  cg_trap_if(f, LLVMBuildICmp(b, LLVMIntNE, want, have, ""),
+             WASMRT_TRAP_INDIRECT_TYPE_MISMATCH);
+  LLVMValueRef native =
+      cg_load_field(f, cm->t_ptr, fr, offsetof(wasmrt_funcref, native), false);
+  LLVMValueRef vm =
+      cg_load_field(f, cm->t_ptr, fr, offsetof(wasmrt_funcref, vmctx), false);
+  const wasm_functype *ft = &cm->m->types[ti];
+  return cg_emit_call(f, native, vm, ft, cm->sig_types[ti]) ? CG_OK : CG_ERROR;
+}
+
+cg_result cg_table(cg_func *f, const wasm_instr *in) {
+  switch (in->op) {
+  case WASM_OP_TABLE_GET:
+  case WASM_OP_TABLE_SET:
+    return table_get_set(f, in);
+  case WASM_OP_TABLE_SIZE:
+    return push(f, table_size(f, table_struct(f, in->imm.index)));
+  case WASM_OP_TABLE_GROW:
+    return table_grow(f, in);
+  case WASM_OP_TABLE_FILL:
+    return table_fill(f, in);
+  case WASM_OP_REF_NULL:
+  case WASM_OP_REF_IS_NULL:
+  case WASM_OP_REF_FUNC:
+    return ref_op(f, in);
+  case WASM_OP_CALL_INDIRECT:
+    return call_indirect(f, in);
+  default:
+    return CG_UNHANDLED;
+  }
+}

@@ -1,0 +1,166 @@
+/* emit.c — target machine selection, the optimization pipeline and object
+ * emission into memory. */
+#include "codegen_internal.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+#include <llvm/Config/llvm-config.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WASMC_TRIPLE "x86_64-pc-linux-gnu"
+/* The portable baseline: x86-64-v2 has SSE4.1, whose roundss/roundsd make
+ * ceil/floor/trunc/nearest inline instructions instead of libm calls, so
+ * artifacts stay free of undefined symbols. Every x86-64 CPU since 2009
+ * (Nehalem, Bulldozer) has it. */
+#define WASMC_GENERIC_CPU "x86-64-v2"
+
+#ifndef WASMC_VERSION_STRING
+#define WASMC_VERSION_STRING "0.1.0"
+#endif
+
+/* LLVM's target registry is process-global; registering is idempotent but
+ * must not race, so it happens once. */
+static pthread_once_t targets_once = PTHREAD_ONCE_INIT;
+static void init_targets(void) {
+  LLVMInitializeX86TargetInfo();
+  LLVMInitializeX86Target();
+  LLVMInitializeX86TargetMC();
+  LLVMInitializeX86AsmPrinter();
+}
+
+const char *wasmc_version(void) {
+  return "wasmc " WASMC_VERSION_STRING " (LLVM " LLVM_VERSION_STRING ")";
+}
+
+static void copy_str(char *dst, size_t cap, const char *src) {
+  snprintf(dst, cap, "%s", src ? src : "");
+}
+
+static bool choose_cpu(const wasmc_options *opts, cg_target *t,
+                       wasm_error *err) {
+  const char *cpu = opts->cpu;
+  if (!cpu || !*cpu || strcmp(cpu, "generic") == 0) {
+    copy_str(t->cpu, sizeof t->cpu, WASMC_GENERIC_CPU);
+    t->features = strdup("");
+  } else if (strcmp(cpu, "native") == 0) {
+    char *name = LLVMGetHostCPUName();
+    char *feat = LLVMGetHostCPUFeatures();
+    copy_str(t->cpu, sizeof t->cpu, name);
+    t->features = strdup(feat ? feat : "");
+    LLVMDisposeMessage(name);
+    LLVMDisposeMessage(feat);
+  } else {
+    if (strlen(cpu) >= sizeof t->cpu)
+      return wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET,
+                            "cpu name too long: %.64s", cpu);
+    copy_str(t->cpu, sizeof t->cpu, cpu);
+    t->features = strdup("");
+  }
+  if (!t->features)
+    return wasm_error_set(err, WASM_ERR_RESOURCE, WASM_NO_OFFSET,
+                          "out of memory");
+  return true;
+}
+
+bool cg_target_create(const wasmc_options *opts, cg_target *t,
+                      wasm_error *err) {
+  pthread_once(&targets_once, init_targets);
+  memset(t, 0, sizeof *t);
+  copy_str(t->triple, sizeof t->triple, WASMC_TRIPLE);
+  if (!choose_cpu(opts, t, err))
+    return false;
+  LLVMTargetRef target;
+  char *msg = NULL;
+  if (LLVMGetTargetFromTriple(t->triple, &target, &msg)) {
+    wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET, "target: %s",
+                   msg ? msg : "?");
+    LLVMDisposeMessage(msg);
+    cg_target_dispose(t);
+    return false;
+  }
+  unsigned lvl = opts->opt_level;
+  LLVMCodeGenOptLevel cg = lvl == 0   ? LLVMCodeGenLevelNone
+                           : lvl == 1 ? LLVMCodeGenLevelLess
+                           : lvl == 2 ? LLVMCodeGenLevelDefault
+                                      : LLVMCodeGenLevelAggressive;
+  t->tm = LLVMCreateTargetMachine(target, t->triple, t->cpu, t->features, cg,
+                                  LLVMRelocPIC, LLVMCodeModelDefault);
+  if (!t->tm) {
+    cg_target_dispose(t);
+    return wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET,
+                          "cannot create a target machine for cpu %s", t->cpu);
+  }
+  return true;
+}
+
+void cg_target_dispose(cg_target *t) {
+  if (t->tm)
+    LLVMDisposeTargetMachine(t->tm);
+  t->tm = NULL;
+  free(t->features);
+  t->features = NULL;
+}
+
+static bool run_passes(cg_module *cm, cg_target *t, unsigned lvl,
+                       wasm_error *err) {
+  char pipeline[32];
+  if (lvl == 0)
+    snprintf(pipeline, sizeof pipeline, "mem2reg");
+  else
+    snprintf(pipeline, sizeof pipeline, "default<O%u>", lvl > 3 ? 3 : lvl);
+  LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+  LLVMErrorRef e = LLVMRunPasses(cm->mod, pipeline, t->tm, po);
+  LLVMDisposePassBuilderOptions(po);
+  if (e) {
+    char *msg = LLVMGetErrorMessage(e);
+    wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET, "passes: %s", msg);
+    LLVMDisposeErrorMessage(msg);
+    return false;
+  }
+  return true;
+}
+
+bool cg_emit_object(cg_module *cm, cg_target *t, unsigned opt_level,
+                    uint8_t **obj, size_t *obj_len, wasm_error *err) {
+  LLVMSetTarget(cm->mod, t->triple);
+  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(t->tm);
+  char *layout = LLVMCopyStringRepOfTargetData(td);
+  LLVMSetDataLayout(cm->mod, layout);
+  LLVMDisposeMessage(layout);
+  LLVMDisposeTargetData(td);
+  char *msg = NULL;
+  /* A verifier failure is our bug, reported rather than crashing LLVM. */
+  if (LLVMVerifyModule(cm->mod, LLVMReturnStatusAction, &msg)) {
+    wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET,
+                   "invalid IR generated: %.200s", msg ? msg : "?");
+    LLVMDisposeMessage(msg);
+    return false;
+  }
+  LLVMDisposeMessage(msg);
+  if (!run_passes(cm, t, opt_level, err))
+    return false;
+  LLVMMemoryBufferRef buf = NULL;
+  msg = NULL;
+  if (LLVMTargetMachineEmitToMemoryBuffer(t->tm, cm->mod, LLVMObjectFile, &msg,
+                                          &buf)) {
+    wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET, "emit: %s",
+                   msg ? msg : "?");
+    LLVMDisposeMessage(msg);
+    return false;
+  }
+  size_t n = LLVMGetBufferSize(buf);
+  *obj = malloc(n ? n : 1);
+  if (*obj)
+    memcpy(*obj, LLVMGetBufferStart(buf), n);
+  *obj_len = n;
+  LLVMDisposeMemoryBuffer(buf);
+  if (!*obj)
+    return wasm_error_set(err, WASM_ERR_RESOURCE, WASM_NO_OFFSET,
+                          "out of memory");
+  return true;
+}

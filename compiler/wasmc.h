@@ -1,0 +1,53 @@
+/* wasmc.h — the ahead-of-time compiler: WebAssembly bytes in, an ELF shared
+ * object (the artifact, see runtime/wasmrt_abi.h and
+ * runtime/wasmrt_artifact_format.h) out.
+ *
+ * No global state: every call builds its own LLVM context, so independent
+ * compiles may run on different threads at once.
+ */
+#ifndef WASMC_H
+#define WASMC_H
+
+#include "wasm.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* libwasmc is built with hidden visibility; this is its whole export. */
+#define WASMC_API __attribute__((visibility("default")))
+
+typedef struct wasmc_options {
+  unsigned opt_level; /* 0..3, as -O0..-O3; larger values mean 3 */
+  /* "generic" (or NULL/""): the portable baseline, x86-64-v2 (SSE4.1 gives
+   * inline roundss/roundsd for ceil/floor/trunc/nearest, so artifacts need
+   * no libm); "native": this host's CPU and features; anything else: an
+   * LLVM CPU name ("skylake", "x86-64-v3", ...). */
+  const char *cpu;
+} wasmc_options;
+
+/* Fills defaults: -O2, "generic". */
+WASMC_API void wasmc_options_init(wasmc_options *opts);
+
+/* Decodes, validates and compiles `wasm`. On success *so_bytes (malloc'd,
+ * caller frees) holds the shared object. On failure err says why: the
+ * decoder's/validator's error, or WASM_ERR_INTERNAL/RESOURCE for the
+ * back end (e.g. "SIMD not supported yet"). */
+WASMC_API bool wasmc_compile(const uint8_t *wasm, size_t len,
+                             const wasmc_options *opts, uint8_t **so_bytes,
+                             size_t *so_len, wasm_error *err);
+
+/* "wasmc <version> (LLVM <version>)"; static storage. */
+WASMC_API const char *wasmc_version(void);
+
+/* SHA-256 of `len` bytes (the artifact's and the cache's key). */
+WASMC_API void wasmc_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WASMC_H */

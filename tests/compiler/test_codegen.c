@@ -1,0 +1,331 @@
+/* test_codegen.c — compiles tests/compiler/wat/basic.wat (converted by
+ * wat2wasm at build time) at -O0 and -O2, loads the artifact with the fake
+ * runtime and checks results and traps of every instruction family; also
+ * that the artifact has no undefined symbols and carries `.wasmc`.
+ * Usage: test_codegen BASIC.wasm */
+#define _GNU_SOURCE
+#include "fake_runtime.h"
+#include "wasmc.h"
+#include "wasmrt_artifact_format.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int failures, checks;
+
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    checks++;                                                                  \
+    if (!(cond)) {                                                             \
+      failures++;                                                              \
+      fprintf(stderr, "%s:%d: FAIL %s (opt %u)\n", __FILE__, __LINE__, #cond,  \
+              g_opt);                                                          \
+    }                                                                          \
+  } while (0)
+
+static unsigned g_opt;
+static fake_instance *g_inst;
+
+static uint64_t f32b(float f) {
+  uint32_t u;
+  memcpy(&u, &f, 4);
+  return u;
+}
+static uint64_t f64b(double d) {
+  uint64_t u;
+  memcpy(&u, &d, 8);
+  return u;
+}
+static float bf32(uint64_t s) {
+  uint32_t u = (uint32_t)s;
+  float f;
+  memcpy(&f, &u, 4);
+  return f;
+}
+static double bf64(uint64_t s) {
+  double d;
+  memcpy(&d, &s, 8);
+  return d;
+}
+
+/* Calls `name` with up to three slot arguments; returns the trap code and
+ * leaves the first result in *r. */
+static uint32_t call3(const char *name, uint64_t a, uint64_t b, uint64_t c,
+                      uint64_t *r) {
+  uint64_t slots[4] = {a, b, c, 0};
+  uint32_t code = fake_call(g_inst, name, slots);
+  if (r)
+    *r = slots[0];
+  return code;
+}
+
+static uint64_t ok(const char *name, uint64_t a, uint64_t b) {
+  uint64_t r = 0;
+  uint32_t code = call3(name, a, b, 0, &r);
+  if (code != WASMRT_TRAP_NONE)
+    fprintf(stderr, "%s trapped with %u\n", name, code);
+  CHECK(code == WASMRT_TRAP_NONE);
+  return r;
+}
+
+static uint32_t trap(const char *name, uint64_t a, uint64_t b) {
+  return call3(name, a, b, 0, NULL);
+}
+
+static void test_integers(void) {
+  CHECK((int32_t)ok("i32.div_s", (uint32_t)-7, 2) == -3);
+  CHECK(trap("i32.div_s", 1, 0) == WASMRT_TRAP_INT_DIV_ZERO);
+  CHECK(trap("i32.div_s", 0x80000000u, 0xFFFFFFFFu) ==
+        WASMRT_TRAP_INT_OVERFLOW);
+  CHECK((uint32_t)ok("i32.div_u", 0xFFFFFFFFu, 2) == 0x7FFFFFFFu);
+  CHECK(trap("i32.div_u", 1, 0) == WASMRT_TRAP_INT_DIV_ZERO);
+  CHECK((uint32_t)ok("i32.rem_s", 0x80000000u, 0xFFFFFFFFu) == 0);
+  CHECK((int32_t)ok("i32.rem_s", (uint32_t)-7, 2) == -1);
+  CHECK(trap("i32.rem_s", 1, 0) == WASMRT_TRAP_INT_DIV_ZERO);
+  CHECK(trap("i64.div_s", 1ull << 63, ~0ull) == WASMRT_TRAP_INT_OVERFLOW);
+  CHECK(ok("i64.rem_s", 1ull << 63, ~0ull) == 0);
+  CHECK(trap("i64.rem_u", 5, 0) == WASMRT_TRAP_INT_DIV_ZERO);
+  CHECK((uint32_t)ok("i32.shl", 1, 33) == 2);
+  CHECK((uint32_t)ok("i32.shr_s", 0x80000000u, 31 + 32) == 0xFFFFFFFFu);
+  CHECK(ok("i64.shr_u", 1ull << 63, 64 + 63) == 1);
+  CHECK((uint32_t)ok("i32.rotl", 0x80000001u, 33) == 3);
+  CHECK(ok("i64.rotr", 1, 65) == 1ull << 63);
+  CHECK((uint32_t)ok("i32.clz", 0, 0) == 32);
+  CHECK((uint32_t)ok("i32.ctz", 0, 0) == 32);
+  CHECK((uint32_t)ok("i32.ctz", 8, 0) == 3);
+  CHECK(ok("i64.popcnt", ~0ull, 0) == 64);
+  CHECK(ok("i64.extend8_s", 0x80, 0) == 0xFFFFFFFFFFFFFF80ull);
+  CHECK(ok("i64.extend_i32_u", 0xFFFFFFFFu, 0) == 0xFFFFFFFFull);
+  CHECK((uint32_t)ok("i32.lt_s", (uint32_t)-1, 0) == 1);
+  CHECK((uint32_t)ok("i64.ge_u", ~0ull, 1) == 1);
+}
+
+static void test_floats(void) {
+  CHECK(signbit(bf32(ok("f32.min", f32b(-0.0f), f32b(0.0f)))));
+  CHECK(signbit(bf32(ok("f32.min", f32b(0.0f), f32b(-0.0f)))));
+  CHECK(isnan(bf64(ok("f64.max", f64b(NAN), f64b(1.0)))));
+  CHECK(bf64(ok("f64.nearest", f64b(2.5), 0)) == 2.0);
+  CHECK(bf64(ok("f64.nearest", f64b(-3.5), 0)) == -4.0);
+  CHECK(bf32(ok("f32.ceil", f32b(1.25f), 0)) == 2.0f);
+  CHECK(bf64(ok("f64.floor", f64b(-1.25), 0)) == -2.0);
+  CHECK(bf32(ok("f32.trunc", f32b(-1.75f), 0)) == -1.0f);
+  CHECK(bf64(ok("f64.copysign", f64b(3.0), f64b(-0.0))) == -3.0);
+  CHECK(bf32(ok("f32.sqrt", f32b(16.0f), 0)) == 4.0f);
+  CHECK((uint32_t)ok("f64.ne", f64b(NAN), f64b(NAN)) == 1);
+}
+
+static void test_conversions(void) {
+  CHECK(trap("i32.trunc_f32_s", f32b(NAN), 0) ==
+        WASMRT_TRAP_INVALID_CONVERSION);
+  CHECK(trap("i32.trunc_f32_s", f32b(2147483648.0f), 0) ==
+        WASMRT_TRAP_INT_OVERFLOW);
+  CHECK((int32_t)ok("i32.trunc_f32_s", f32b(-2147483648.0f), 0) == INT32_MIN);
+  CHECK((int32_t)ok("i32.trunc_f64_s", f64b(-2147483648.9), 0) == INT32_MIN);
+  CHECK(trap("i32.trunc_f64_s", f64b(-2147483649.0), 0) ==
+        WASMRT_TRAP_INT_OVERFLOW);
+  CHECK((uint32_t)ok("i32.trunc_f64_u", f64b(-0.9), 0) == 0);
+  CHECK(trap("i32.trunc_f64_u", f64b(-1.0), 0) == WASMRT_TRAP_INT_OVERFLOW);
+  CHECK((uint32_t)ok("i32.trunc_f64_u", f64b(4294967295.5), 0) == 0xFFFFFFFFu);
+  CHECK(ok("i64.trunc_f64_u", f64b(18446744073709549568.0), 0) ==
+        18446744073709549568ull);
+  CHECK(trap("i64.trunc_f64_u", f64b(18446744073709551616.0), 0) ==
+        WASMRT_TRAP_INT_OVERFLOW);
+  CHECK((uint32_t)ok("i32.trunc_sat_f32_s", f32b(NAN), 0) == 0);
+  CHECK((int32_t)ok("i32.trunc_sat_f32_s", f32b(-1e20f), 0) == INT32_MIN);
+  CHECK(ok("i64.trunc_sat_f64_u", f64b(1e30), 0) == ~0ull);
+  CHECK(bf32(ok("f32.convert_i64_u", ~0ull, 0)) == 18446744073709551616.0f);
+  CHECK(ok("f64.reinterpret_i64", 0x7FF8000000000001ull, 0) ==
+        0x7FF8000000000001ull);
+  CHECK(bf32(ok("f32.demote_f64", f64b(0.1), 0)) == 0.1f);
+}
+
+static void test_control(void) {
+  uint64_t s[4] = {5, 0, 0, 0};
+  CHECK(fake_call(g_inst, "multi", s) == WASMRT_TRAP_NONE);
+  CHECK((uint32_t)s[0] == 5 && (int64_t)s[1] == -10 && bf64(s[2]) == 1.5);
+  CHECK((uint32_t)ok("call_multi", 0, 0) == 3);
+  CHECK((uint32_t)ok("block_params", 10, 3) == 107);        /* (10-3)+100 */
+  CHECK((uint32_t)ok("block_params", 0, 3) == 0xFFFFFED4u); /* -3*100 */
+  static const uint32_t want[] = {10, 11, 12, 11, 99, 99};
+  for (uint32_t i = 0; i < 6; i++)
+    CHECK((uint32_t)ok("br_table", i == 5 ? 1000 : i, 0) == want[i]);
+  CHECK(ok("sum_to", 100000, 0) == 5000050000ull);
+  CHECK((uint32_t)ok("fib", 20, 0) == 6765);
+  CHECK(call3("select", 1, 11, 22, s) == 0 && s[0] == 11);
+  CHECK(call3("select", 0, 11, 22, s) == 0 && s[0] == 22);
+  CHECK((uint32_t)ok("dead_code", 42, 0) == 42);
+  CHECK((uint32_t)ok("br_if_value", 1, 0) == 7);
+  CHECK((uint32_t)ok("br_if_value", 0, 0) == 8);
+  CHECK(trap("unreachable", 0, 0) == WASMRT_TRAP_UNREACHABLE);
+  CHECK(trap("recurse", 0, 0) == WASMRT_TRAP_STACK_EXHAUSTED);
+}
+
+static void test_calls(void) {
+  uint64_t r;
+  CHECK(call3("call_indirect", 0, 7, 5, &r) == 0 && (uint32_t)r == 12);
+  CHECK(call3("call_indirect", 1, 7, 5, &r) == 0 && (uint32_t)r == 2);
+  CHECK(call3("call_indirect", 2, 7, 5, NULL) ==
+        WASMRT_TRAP_INDIRECT_TYPE_MISMATCH);
+  CHECK(call3("call_indirect", 3, 7, 5, NULL) ==
+        WASMRT_TRAP_UNINITIALIZED_ELEMENT);
+  CHECK(call3("call_indirect", 4, 7, 5, NULL) == WASMRT_TRAP_UNDEFINED_ELEMENT);
+  CHECK(call3("call_indirect", 0xFFFFFFFFu, 7, 5, NULL) ==
+        WASMRT_TRAP_UNDEFINED_ELEMENT);
+  CHECK((uint32_t)ok("call_host", 40, 2) == 1042);
+  CHECK(trap("call_host_fail", 0, 0) == WASMRT_TRAP_HOST);
+}
+
+static void test_memory(void) {
+  CHECK((int32_t)ok("load8_s", 20, 0) == -1);
+  CHECK((uint32_t)ok("load16_u", 16, 0) == 0x0302);
+  CHECK((uint32_t)ok("load_i32", 16, 0) == 0x04030201u);
+  CHECK(ok("store_load_i64", 1001, 0x1122334455667788ull) ==
+        0x1122334455667788ull);
+  CHECK(fake_memory(g_inst)[1004] == 0x88);
+  CHECK(trap("store16", 65535, 1) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK(trap("load_i32", 65533, 0) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK(trap("load_i32", 0xFFFFFFFFu, 0) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK((uint32_t)ok("size", 0, 0) == 1);
+  CHECK((uint32_t)ok("grow", 1, 0) == 1);
+  CHECK((uint32_t)ok("size", 0, 0) == 2);
+  CHECK((uint32_t)ok("load_i32", 65533, 0) == 0);
+  CHECK((int32_t)ok("grow", 5, 0) == -1);
+  CHECK(call3("fill", 100, 0xAB, 3, NULL) == 0);
+  CHECK(fake_memory(g_inst)[102] == 0xAB && fake_memory(g_inst)[103] == 0);
+  CHECK(call3("fill", 0x20000, 1, 1, NULL) == WASMRT_TRAP_MEMORY_OOB);
+}
+
+static void test_globals_tables(void) {
+  CHECK((uint32_t)ok("inc_global", 0, 0) == 6);
+  CHECK((uint32_t)ok("inc_global", 0, 0) == 7);
+  CHECK(ok("get_const", 0, 0) == 42);
+  CHECK((uint32_t)ok("table_ops", 0, 0) == 4);
+  CHECK(trap("table_get_oob", 0, 0) == WASMRT_TRAP_TABLE_OOB);
+}
+
+static int host_add(uint64_t *s) {
+  s[0] = (uint32_t)((uint32_t)s[0] + (uint32_t)s[1] + 1000);
+  return 0;
+}
+static int host_fail(uint64_t *s) {
+  (void)s;
+  return 1;
+}
+
+static uint8_t *read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  rewind(f);
+  uint8_t *b = malloc((size_t)n);
+  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
+    free(b);
+    b = NULL;
+  }
+  fclose(f);
+  *len = (size_t)n;
+  return b;
+}
+
+/* `nm -u` must print nothing: artifacts load into any process. */
+static void check_no_undefined(const char *so) {
+  char cmd[512], line[256];
+  snprintf(cmd, sizeof cmd, "%s -u %s", WASMC_TEST_NM, so);
+  FILE *p = popen(cmd, "r");
+  CHECK(p != NULL);
+  int lines = 0;
+  while (p && fgets(line, sizeof line, p)) {
+    fprintf(stderr, "undefined: %s", line);
+    lines++;
+  }
+  CHECK(p && pclose(p) == 0);
+  CHECK(lines == 0);
+}
+
+static void check_metadata(const uint8_t *so, size_t so_len,
+                           const uint8_t *wasm, size_t len) {
+  /* Find the header by its magic; the loader uses libelf instead. */
+  const uint8_t *hit = memmem(so, so_len, WASMRT_ARTIFACT_MAGIC, 8);
+  CHECK(hit != NULL);
+  if (!hit)
+    return;
+  wasmrt_artifact_header h;
+  memcpy(&h, hit, sizeof h);
+  uint8_t sum[32];
+  wasmc_sha256(wasm, len, sum);
+  CHECK(h.format_version == WASMRT_ARTIFACT_FORMAT_VERSION);
+  CHECK(h.abi_version == WASMRT_ABI_VERSION);
+  CHECK(memcmp(h.wasm_sha256, sum, 32) == 0);
+  CHECK(strcmp(h.target_triple, "x86_64-pc-linux-gnu") == 0);
+  CHECK(h.payload_size > 8 && h.payload_size < len);
+  wasm_module *m = NULL;
+  wasm_error err;
+  const uint8_t *payload = hit + sizeof h + h.features_size;
+  CHECK(wasm_module_decode(payload, h.payload_size, WASM_DECODE_NO_CODE, &m,
+                           &err));
+  CHECK(m && m->num_funcs > 60 && m->num_exports > 60);
+  wasm_module_free(m);
+}
+
+static void run(const uint8_t *wasm, size_t len, unsigned opt) {
+  g_opt = opt;
+  wasmc_options o;
+  wasmc_options_init(&o);
+  o.opt_level = opt;
+  uint8_t *so = NULL;
+  size_t so_len = 0;
+  wasm_error err;
+  bool compiled = wasmc_compile(wasm, len, &o, &so, &so_len, &err);
+  if (!compiled)
+    fprintf(stderr, "compile failed: %s\n", err.message);
+  CHECK(compiled);
+  if (!compiled)
+    return;
+  char path[] = "/tmp/test_codegen_XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0 && write(fd, so, so_len) == (ssize_t)so_len);
+  close(fd);
+  check_no_undefined(path);
+  check_metadata(so, so_len, wasm, len);
+  fake_host_fn hosts[2] = {host_add, host_fail};
+  char msg[256];
+  g_inst = fake_instantiate(path, wasm, len, hosts, msg, sizeof msg);
+  if (!g_inst)
+    fprintf(stderr, "instantiate: %s\n", msg);
+  CHECK(g_inst != NULL);
+  if (g_inst) {
+    test_integers();
+    test_floats();
+    test_conversions();
+    test_control();
+    test_calls();
+    test_memory();
+    test_globals_tables();
+    fake_free(g_inst);
+  }
+  unlink(path);
+  free(so);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: test_codegen BASIC.wasm\n");
+    return 2;
+  }
+  size_t len = 0;
+  uint8_t *wasm = read_all(argv[1], &len);
+  if (!wasm) {
+    fprintf(stderr, "cannot read %s\n", argv[1]);
+    return 2;
+  }
+  run(wasm, len, 0);
+  run(wasm, len, 2);
+  free(wasm);
+  printf("%d checks, %d failures\n", checks, failures);
+  return failures ? 1 : 0;
+}
