@@ -64,13 +64,22 @@ def main():
     print("ctypes native sum(1, 2)  median %7.1f ns  (wasm/ctypes = %.2f)"
           % (ctypes_ns, wasm_ns / ctypes_ns))
     print("operator.add(1, 2)       median %7.1f ns" % builtin_ns)
-    lat = []
+    lat, parts = [], ([], [], [])
     for _ in range(50):
         t0 = time.perf_counter_ns()
-        wasmer.Module.deserialize(so).instantiate().exports.sum(1, 2)
-        lat.append((time.perf_counter_ns() - t0) / 1e3)
+        module = wasmer.Module.deserialize(so)
+        t1 = time.perf_counter_ns()
+        instance = module.instantiate()
+        t2 = time.perf_counter_ns()
+        instance.exports.sum(1, 2)
+        t3 = time.perf_counter_ns()
+        del module, instance
+        lat.append((t3 - t0) / 1e3)
+        for part, dt in zip(parts, (t1 - t0, t2 - t1, t3 - t2)):
+            part.append(dt / 1e3)
     print("deserialize+instantiate+first call  median %7.1f us"
-          % statistics.median(lat))
+          "  (%.1f + %.1f + %.1f)"
+          % ((statistics.median(lat),) + tuple(map(statistics.median, parts))))
     print("import wasmer                       median %7.2f ms"
           % import_time_ms())
 

@@ -13,6 +13,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,22 +56,40 @@ static bool check_info(const wasmrt_artifact_info *info, const wasm_module *m,
   return true;
 }
 
-/* "/proc/self/fd/N", or with "./" inserted until no loaded object has that
- * name: an earlier artifact loaded through the same (since reused) fd
- * number keeps its name. RTLD_NOLOAD answers "is this name loaded?"; no
- * other thread can load through fd N meanwhile, since we hold it. */
+/* A number no earlier load in this process used, spelled into the name. */
+static unsigned long next_load_serial(void) {
+  static _Atomic unsigned long serial;
+  return ++serial;
+}
+
+/* "/proc/self/fd/" + the bits of `serial` as "./" (1) and ".//" (0), most
+ * significant first, + N: each serial gives a distinct string naming the
+ * same fd, so the name is new without scanning for a free variant. */
+static void fd_name(int fd, unsigned long serial, char *name, size_t cap) {
+  size_t used = (size_t)snprintf(name, cap, "/proc/self/fd/");
+  int top = 63 - __builtin_clzl(serial | 1);
+  for (int bit = top; bit >= 0 && used + 4 < cap; bit--) {
+    const char *part = (serial >> bit) & 1 ? "./" : ".//";
+    memcpy(name + used, part, strlen(part) + 1);
+    used += strlen(part);
+  }
+  snprintf(name + used, cap - used, "%d", fd);
+}
+
+/* A "/proc/self/fd/N" name no loaded object has: an earlier artifact loaded
+ * through the same (since reused) fd number keeps its name, and glibc would
+ * fold our dlopen into it. The serial makes a clash unlikely; RTLD_NOLOAD
+ * ("is this name loaded?") makes sure. */
 static bool unique_fd_name(int fd, char *name, size_t cap, wasm_error *err) {
-  char dots[1024] = "";
-  for (size_t used = 0; used + 2 < sizeof dots; used += 2) {
-    snprintf(name, cap, "/proc/self/fd/%s%d", dots, fd);
+  for (int tries = 0; tries < 64; tries++) {
+    fd_name(fd, next_load_serial(), name, cap);
     void *old = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
     if (!old)
       return true;
     dlclose(old);
-    memcpy(dots + used, "./", 3);
   }
   return wasm_error_set(err, WASM_ERR_RESOURCE, WASM_NO_OFFSET,
-                        "too many artifacts loaded through fd %d", fd);
+                        "no unused name to load an artifact through fd %d", fd);
 }
 
 /* dlopen + bind; on failure the handle is closed again. */

@@ -20,6 +20,7 @@
 #include "loader_internal.h"
 
 #include <cpuid.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -174,18 +175,61 @@ static bool xstate_ok(uint8_t xs, uint64_t xcr0) {
   }
 }
 
-void loader_cpu_probe(loader_cpu_caps *caps) {
+/* One cpuid answer per distinct (leaf, subleaf) of the table. Under a
+ * hypervisor every cpuid is a VM exit (microseconds each), so the table's
+ * ~100 rows must not each query the CPU. */
+typedef struct cpuid_answer {
+  uint32_t leaf, subleaf;
+  bool valid;
+  unsigned r[4];
+} cpuid_answer;
+
+static const unsigned *cpuid_cached(cpuid_answer *cache, size_t *n,
+                                    uint32_t max_basic, uint32_t max_ext,
+                                    uint32_t leaf, uint32_t subleaf) {
+  for (size_t i = 0; i < *n; i++)
+    if (cache[i].leaf == leaf && cache[i].subleaf == subleaf)
+      return cache[i].valid ? cache[i].r : NULL;
+  cpuid_answer *a = &cache[(*n)++];
+  a->leaf = leaf;
+  a->subleaf = subleaf;
+  /* The leaf must not exceed its range's maximum (else cpuid answers
+   * with the highest basic leaf's data). */
+  a->valid = leaf & 0x80000000u ? leaf <= max_ext : leaf <= max_basic;
+  if (a->valid)
+    __cpuid_count(leaf, subleaf, a->r[0], a->r[1], a->r[2], a->r[3]);
+  return a->valid ? a->r : NULL;
+}
+
+static void probe_cpu(loader_cpu_caps *caps) {
   memset(caps, 0, sizeof *caps);
   uint64_t xcr0 = read_xcr0();
+  uint32_t max_basic = __get_cpuid_max(0, NULL);
+  uint32_t max_ext = __get_cpuid_max(0x80000000u, NULL);
+  cpuid_answer cache[NUM_FEATURES];
+  size_t n = 0;
   for (size_t i = 0; i < NUM_FEATURES; i++) {
     const cpu_feature *f = &features[i];
-    unsigned r[4] = {0, 0, 0, 0};
-    /* __get_cpuid_count checks the leaf against the maximum first. */
-    if (!__get_cpuid_count(f->leaf, f->subleaf, &r[0], &r[1], &r[2], &r[3]))
+    const unsigned *r =
+        cpuid_cached(cache, &n, max_basic, max_ext, f->leaf, f->subleaf);
+    if (!r)
       continue;
     bool on = (r[f->reg] >> f->bit) & 1;
     caps_put(caps, i, on && xstate_ok(f->xstate, xcr0));
   }
+}
+
+static pthread_once_t host_once = PTHREAD_ONCE_INIT;
+static loader_cpu_caps host_caps;
+
+static void probe_host(void) {
+  probe_cpu(&host_caps);
+}
+
+/* The CPU's features do not change while the process runs: probed once. */
+void loader_cpu_probe(loader_cpu_caps *caps) {
+  pthread_once(&host_once, probe_host);
+  *caps = host_caps;
 }
 
 bool loader_cpu_set(loader_cpu_caps *caps, const char *name, bool present) {

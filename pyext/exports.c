@@ -11,6 +11,7 @@
 
 typedef struct pyext_exports {
   PyObject_HEAD PyObject *instance;
+  PyObject *cache; /* dict: export name -> wrapper, filled on lookup */
 } pyext_exports;
 
 /* Slots on the C stack for common signatures, heap beyond. */
@@ -51,15 +52,34 @@ static int argument_error(pyext_function *self, uint32_t index) {
   return -1;
 }
 
+/* The common case inline: an exact int that fits, for i32/i64. Anything
+ * else (bool, Value, floats, overflow, errors) takes pyext_to_slots, which
+ * has the complete rules and messages. */
+static inline bool int_fast(PyObject *obj, wasm_valtype type, uint64_t *slot) {
+  if (!PyLong_CheckExact(obj) || (type != WASM_I32 && type != WASM_I64))
+    return false;
+  int overflow;
+  long long v = PyLong_AsLongLongAndOverflow(obj, &overflow);
+  if (overflow || (v == -1 && PyErr_Occurred())) {
+    PyErr_Clear();
+    return false;
+  }
+  if (type == WASM_I32 && (v < INT32_MIN || v > (long long)UINT32_MAX))
+    return false;
+  *slot = type == WASM_I32 ? (uint64_t)(uint32_t)v : (uint64_t)v;
+  return true;
+}
+
 static int convert_args(pyext_function *self, PyObject *const *args,
                         uint64_t *slots) {
   const wasm_functype *ft = self->type;
   size_t pos = 0;
   for (uint32_t i = 0; i < ft->nparams; i++) {
-    if (pyext_to_slots(self->st, args[i], ft->params[i], slots + pos, "value") <
-        0)
+    wasm_valtype t = ft->params[i];
+    if (!int_fast(args[i], t, slots + pos) &&
+        pyext_to_slots(self->st, args[i], t, slots + pos, "value") < 0)
       return argument_error(self, i);
-    pos += pyext_slot_width(ft->params[i]);
+    pos += pyext_slot_width(t);
   }
   return 0;
 }
@@ -124,9 +144,7 @@ static PyObject *function_vectorcall(PyObject *callable, PyObject *const *args,
   }
   if (nargs != (Py_ssize_t)self->type->nparams)
     return arity_error(self, nargs);
-  size_t np = count_slots(self->type->params, self->type->nparams);
-  size_t nr = count_slots(self->type->results, self->type->nresults);
-  size_t n = np > nr ? np : nr;
+  size_t n = self->nslots;
   uint64_t inline_slots[INLINE_SLOTS];
   if (n <= INLINE_SLOTS)
     return call_with_slots(self, args, inline_slots);
@@ -248,6 +266,9 @@ static PyObject *function_new(pyext_state *st, PyObject *owner,
   f->type = wasmrt_funcref_type(ref);
   f->name = Py_NewRef(name);
   f->vectorcall = function_vectorcall;
+  size_t np = count_slots(f->type->params, f->type->nparams);
+  size_t nr = count_slots(f->type->results, f->type->nresults);
+  f->nslots = (uint32_t)(np > nr ? np : nr);
   PyObject_GC_Track(f);
   return (PyObject *)f;
 }
@@ -272,22 +293,42 @@ PyObject *pyext_wrap_extern(pyext_state *st, PyObject *owner,
 
 /* ------------------------------------------------------------- Exports */
 
+/* Wraps export `name` and remembers the wrapper: `exports.f` is then one
+ * dict lookup, and the Function keeps its precomputed call plan. */
+static PyObject *lookup_and_cache(pyext_exports *self, PyObject *name,
+                                  const char *s, Py_ssize_t len) {
+  pyext_instance *inst = (pyext_instance *)self->instance;
+  wasmrt_extern ext;
+  if (!inst || !wasmrt_instance_export(inst->inst, s, (size_t)len, &ext)) {
+    PyErr_Format(PyExc_LookupError, "Export `%U` does not exist.", name);
+    return NULL;
+  }
+  pyext_state *st = pyext_state_of((PyObject *)self);
+  PyObject *w = st ? pyext_wrap_extern(st, self->instance, &ext, name) : NULL;
+  if (!w)
+    return NULL;
+  if ((!self->cache && !(self->cache = PyDict_New())) ||
+      PyDict_SetItem(self->cache, name, w) < 0)
+    PyErr_Clear(); /* only the cache failed; the wrapper is fine */
+  return w;
+}
+
 static PyObject *exports_getattro(PyObject *obj, PyObject *name) {
   pyext_exports *self = (pyext_exports *)obj;
+  if (self->cache) {
+    PyObject *hit = PyDict_GetItemWithError(self->cache, name);
+    if (hit)
+      return Py_NewRef(hit);
+    if (PyErr_Occurred())
+      return NULL;
+  }
   Py_ssize_t len;
   const char *s = PyUnicode_AsUTF8AndSize(name, &len);
   if (!s)
     return NULL;
   if (len >= 2 && s[0] == '_' && s[1] == '_')
     return PyObject_GenericGetAttr(obj, name);
-  pyext_instance *inst = (pyext_instance *)self->instance;
-  wasmrt_extern ext;
-  if (!wasmrt_instance_export(inst->inst, s, (size_t)len, &ext)) {
-    PyErr_Format(PyExc_LookupError, "Export `%U` does not exist.", name);
-    return NULL;
-  }
-  pyext_state *st = pyext_state_of(obj);
-  return st ? pyext_wrap_extern(st, self->instance, &ext, name) : NULL;
+  return lookup_and_cache(self, name, s, len);
 }
 
 static PyObject *exports_dir(PyObject *obj, PyObject *unused) {
@@ -308,11 +349,17 @@ static PyObject *exports_dir(PyObject *obj, PyObject *unused) {
 static int exports_traverse(PyObject *obj, visitproc visit, void *arg) {
   Py_VISIT(Py_TYPE(obj));
   Py_VISIT(((pyext_exports *)obj)->instance);
+  Py_VISIT(((pyext_exports *)obj)->cache);
   return 0;
 }
 
 static int exports_clear(PyObject *obj) {
-  Py_CLEAR(((pyext_exports *)obj)->instance);
+  pyext_exports *self = (pyext_exports *)obj;
+  pyext_instance *inst = (pyext_instance *)self->instance;
+  if (inst && inst->exports == obj)
+    inst->exports = NULL; /* the instance's borrowed cache */
+  Py_CLEAR(self->cache);
+  Py_CLEAR(self->instance);
   return 0;
 }
 
@@ -352,6 +399,7 @@ PyObject *pyext_exports_new(pyext_state *st, PyObject *instance) {
   if (!e)
     return NULL;
   e->instance = Py_NewRef(instance);
+  e->cache = NULL;
   PyObject_GC_Track(e);
   return (PyObject *)e;
 }

@@ -131,7 +131,11 @@ static int globals_traverse(PyObject *obj, visitproc visit, void *arg) {
 }
 
 static int globals_clear(PyObject *obj) {
-  Py_CLEAR(((pyext_globals *)obj)->instance);
+  pyext_globals *self = (pyext_globals *)obj;
+  pyext_instance *inst = (pyext_instance *)self->instance;
+  if (inst && inst->globals == obj)
+    inst->globals = NULL; /* the instance's borrowed cache */
+  Py_CLEAR(self->instance);
   return 0;
 }
 

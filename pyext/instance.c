@@ -75,24 +75,22 @@ static PyObject *instance_tp_new(PyTypeObject *type, PyObject *args,
   return self;
 }
 
+/* The live Exports object if there is one (see pyext_instance), else a
+ * new one that registers itself there. */
 static PyObject *instance_get_exports(PyObject *obj, void *closure) {
   pyext_instance *self = (pyext_instance *)obj;
-  if (!self->exports) {
-    pyext_state *st = pyext_state_of(obj);
-    if (!st || !(self->exports = pyext_exports_new(st, obj)))
-      return NULL;
-  }
-  return Py_NewRef(self->exports);
+  if (self->exports)
+    return Py_NewRef(self->exports);
+  pyext_state *st = pyext_state_of(obj);
+  return st ? (self->exports = pyext_exports_new(st, obj)) : NULL;
 }
 
 static PyObject *instance_get_globals(PyObject *obj, void *closure) {
   pyext_instance *self = (pyext_instance *)obj;
-  if (!self->globals) {
-    pyext_state *st = pyext_state_of(obj);
-    if (!st || !(self->globals = pyext_globals_new(st, obj)))
-      return NULL;
-  }
-  return Py_NewRef(self->globals);
+  if (self->globals)
+    return Py_NewRef(self->globals);
+  pyext_state *st = pyext_state_of(obj);
+  return st ? (self->globals = pyext_globals_new(st, obj)) : NULL;
 }
 
 /* The first exported memory in module order, or None. */
@@ -113,15 +111,13 @@ static int instance_traverse(PyObject *obj, visitproc visit, void *arg) {
   pyext_instance *self = (pyext_instance *)obj;
   Py_VISIT(Py_TYPE(obj));
   Py_VISIT(self->module);
-  Py_VISIT(self->exports);
-  Py_VISIT(self->globals);
   return 0;
 }
 
+/* Nothing owned to clear: the module must outlive the runtime instance
+ * (dealloc releases both, in order), exports/globals are borrowed. */
 static int instance_clear(PyObject *obj) {
-  pyext_instance *self = (pyext_instance *)obj;
-  Py_CLEAR(self->exports);
-  Py_CLEAR(self->globals);
+  (void)obj;
   return 0;
 }
 

@@ -30,7 +30,7 @@ static unsigned long main_thread;
 static unsigned calls_until_check;
 
 static void on_sigint(int sig, siginfo_t *info, void *uctx) {
-  wasmrt_instance *inst = atomic_load(&running);
+  wasmrt_instance *inst = atomic_load_explicit(&running, memory_order_acquire);
   if (inst)
     wasmrt_interrupt(inst);
   if (previous.sa_flags & SA_SIGINFO) {
@@ -78,13 +78,17 @@ void pyext_sigint_enter(pyext_sigint_scope *scope, PyObject *owner,
   }
   scope->active = true;
   scope->inst = ((pyext_instance *)owner)->inst;
-  scope->prev = atomic_exchange(&running, scope->inst);
+  /* Only the main thread writes `running` (the handler only reads it), so
+   * a plain load and a release store suffice: no locked exchange on the
+   * call path. */
+  scope->prev = atomic_load_explicit(&running, memory_order_relaxed);
+  atomic_store_explicit(&running, scope->inst, memory_order_release);
 }
 
 void pyext_sigint_leave(pyext_sigint_scope *scope, wasmrt_trap_code code) {
   if (!scope->active)
     return;
-  atomic_store(&running, scope->prev);
+  atomic_store_explicit(&running, scope->prev, memory_order_release);
   /* A SIGINT that arrived after the wasm code's last check must not stop
    * the next call; Python still sees the signal itself. */
   if (code != WASMRT_TRAP_INTERRUPTED)

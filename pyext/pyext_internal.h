@@ -141,11 +141,16 @@ typedef struct pyext_module {
 
 /* ---------------------------------------------------------- instance.c */
 
+/* `exports` and `globals` are borrowed: those objects own a reference to
+ * the instance and reset the field when they die, so an instance with its
+ * exports is freed by reference counting, not left to the cycle GC (which
+ * would keep the artifact mapped and its memory reserved until a
+ * collection). */
 typedef struct pyext_instance {
   PyObject_HEAD PyObject *module; /* pyext_module, owns the code */
   wasmrt_instance *inst;
-  PyObject *exports; /* lazily created */
-  PyObject *globals; /* lazily created */
+  PyObject *exports; /* borrowed, lazily created */
+  PyObject *globals; /* borrowed, lazily created */
 } pyext_instance;
 
 /* Instantiates `module` with `import_object` (ImportObject, dict or
@@ -162,6 +167,7 @@ typedef struct pyext_function {
   const wasm_functype *type;
   PyObject *name;
   vectorcallfunc vectorcall;
+  uint32_t nslots; /* max(param slots, result slots), fixed by the type */
 } pyext_function;
 
 PyObject *pyext_exports_new(pyext_state *st, PyObject *instance);

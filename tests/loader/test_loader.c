@@ -94,6 +94,31 @@ static void test_open_bytes_twice(void) {
   wasmrt_artifact_close(b);
 }
 
+/* Many artifacts alive at once, each loaded through the same reused memfd
+ * number: every load must still get its own mapping (the name that
+ * dlopen sees is unique per load). */
+static void test_open_bytes_many(void) {
+  enum { N = 40 };
+  size_t len;
+  uint8_t *bytes = lt_read(lt_art[ART_GOOD], &len);
+  wasmrt_artifact *a[N] = {0};
+  wasm_error err;
+  for (int i = 0; i < N; i++)
+    CHECK(wasmrt_artifact_open_bytes(bytes, len, &a[i], &err));
+  free(bytes);
+  int distinct = 1;
+  for (int i = 1; i < N; i++)
+    for (int j = 0; j < i && a[i] && a[j]; j++)
+      if (wasmrt_artifact_code(a[i]) == wasmrt_artifact_code(a[j]))
+        distinct = 0;
+  CHECK(distinct);
+  for (int i = 0; i < N; i++) {
+    if (a[i])
+      check_code(a[i]);
+    wasmrt_artifact_close(a[i]);
+  }
+}
+
 static void test_read_meta(void) {
   wasmrt_artifact_meta m;
   wasm_error err;
@@ -159,6 +184,7 @@ int main(int argc, char **argv) {
   int fds = lt_count_fds();
   test_open_path();
   test_open_bytes_twice();
+  test_open_bytes_many();
   test_read_meta();
   test_after_dlopen();
   test_loader_refusals();
