@@ -11,6 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A dropped memory load must still trap when out of bounds, but LLVM
+ * (instruction selection even at -O0) deletes unused plain loads, so a
+ * dropped one is made volatile. Only dropped loads pay for this. */
+static bool op_drop(cg_func *f) {
+  LLVMValueRef v = cg_pop(f);
+  if (!v)
+    return cg_fail(f, "operand stack underflow");
+  if (LLVMIsAZExtInst(v) || LLVMIsASExtInst(v))
+    v = LLVMGetOperand(v, 0);
+  /* Not a local's load: a volatile alloca access would block mem2reg. */
+  if (LLVMIsALoadInst(v) && !LLVMIsAAllocaInst(LLVMGetOperand(v, 0)))
+    LLVMSetVolatile(v, 1);
+  return true;
+}
+
 static cg_frame *top_frame(cg_func *f) {
   return &f->frames[f->nframes - 1];
 }
@@ -390,8 +405,7 @@ cg_result cg_control(cg_func *f, const wasm_instr *in) {
   case WASM_OP_CALL:
     return ok_or_error(op_call(f, in));
   case WASM_OP_DROP:
-    return ok_or_error(cg_pop(f) != NULL ||
-                       cg_fail(f, "operand stack underflow"));
+    return ok_or_error(op_drop(f));
   case WASM_OP_SELECT:
   case WASM_OP_SELECT_T:
     return ok_or_error(op_select(f));

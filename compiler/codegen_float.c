@@ -42,10 +42,53 @@ static cg_result binary_intrinsic(cg_func *f, const char *name) {
   return push(f, cg_intrinsic(f, name, &t, 1, args, 2));
 }
 
+/* min/max: llvm.minimum/maximum get NaN propagation and -0 < +0 right, but
+ * x86 lowering may hand back a signalling NaN operand unchanged, while wasm
+ * requires an arithmetic (quiet) NaN. When either operand is NaN the result
+ * is a + b instead, which the FPU quiets. */
+static cg_result min_max(cg_func *f, const char *name) {
+  LLVMValueRef b = cg_pop(f), a = cg_pop(f);
+  if (!a || !b)
+    return CG_ERROR;
+  LLVMBuilderRef bld = f->cm->b;
+  LLVMTypeRef t = LLVMTypeOf(a);
+  LLVMValueRef args[2] = {a, b};
+  LLVMValueRef r = cg_intrinsic(f, name, &t, 1, args, 2);
+  LLVMValueRef uno = LLVMBuildFCmp(bld, LLVMRealUNO, a, b, "");
+  LLVMValueRef nan = LLVMBuildFAdd(bld, a, b, "");
+  return push(f, LLVMBuildSelect(bld, uno, nan, r, ""));
+}
+
+/* Passes v through an empty inline asm: the same value at run time, but
+ * one the optimizer cannot see through. LLVM's default FP model ignores
+ * NaN payloads and signalling, so InstCombine rewrites x - 0.0, x * 1.0,
+ * x / -1.0, -0.0 - x or demote(promote(x)) into x (or fneg x), which
+ * returns a signalling NaN where wasm requires an arithmetic one. */
+static LLVMValueRef opaque(cg_func *f, LLVMValueRef v) {
+  LLVMTypeRef t = LLVMTypeOf(v);
+  LLVMTypeRef fnty = LLVMFunctionType(t, &t, 1, 0);
+  static const char constraints[] = "=x,0";
+  LLVMValueRef asm_fn =
+      LLVMGetInlineAsm(fnty, "", 0, constraints, sizeof constraints - 1, 0, 0,
+                       LLVMInlineAsmDialectATT, 0);
+  return LLVMBuildCall2(f->cm->b, fnty, asm_fn, &v, 1, "");
+}
+
+/* Constants that make an arithmetic op an identity (or a negation). */
+static LLVMValueRef hide_identity(cg_func *f, LLVMValueRef v) {
+  LLVMBool loses = 0;
+  if (!LLVMIsAConstantFP(v))
+    return v;
+  double d = LLVMConstRealGetDouble(v, &loses);
+  return d == 0.0 || d == 1.0 || d == -1.0 ? opaque(f, v) : v;
+}
+
 static cg_result binop(cg_func *f, LLVMOpcode opc) {
   LLVMValueRef b = cg_pop(f), a = cg_pop(f);
   if (!a || !b)
     return CG_ERROR;
+  a = hide_identity(f, a);
+  b = hide_identity(f, b);
   return push(f, LLVMBuildBinOp(f->cm->b, opc, a, b, ""));
 }
 
@@ -77,9 +120,9 @@ static cg_result float_arith(cg_func *f, int rel) {
   case 10:
     return binop(f, LLVMFDiv);
   case 11:
-    return binary_intrinsic(f, "llvm.minimum");
+    return min_max(f, "llvm.minimum");
   case 12:
-    return binary_intrinsic(f, "llvm.maximum");
+    return min_max(f, "llvm.maximum");
   case 13:
     return binary_intrinsic(f, "llvm.copysign");
   default:
@@ -187,8 +230,13 @@ static cg_result conversion(cg_func *f, wasm_opcode op) {
   case WASM_OP_F64_CONVERT_I32_U:
   case WASM_OP_F64_CONVERT_I64_U:
     return cast(f, LLVMUIToFP, cm->t_f64);
-  case WASM_OP_F32_DEMOTE_F64:
+  case WASM_OP_F32_DEMOTE_F64: {
+    /* demote(promote(x)) would fold to x, keeping a signalling NaN. */
+    LLVMValueRef v = pop1(f);
+    if (!v || !cg_push(f, LLVMIsAFPExtInst(v) ? opaque(f, v) : v))
+      return CG_ERROR;
     return cast(f, LLVMFPTrunc, cm->t_f32);
+  }
   case WASM_OP_F64_PROMOTE_F32:
     return cast(f, LLVMFPExt, cm->t_f64);
   case WASM_OP_I32_REINTERPRET_F32:

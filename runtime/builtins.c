@@ -134,6 +134,12 @@ __attribute__((noreturn)) static void b_interrupted(wasmrt_vmctx *vmctx) {
   rt_trap_raise(WASMRT_TRAP_INTERRUPTED);
 }
 
+__attribute__((noreturn)) static void
+b_trap_index(wasmrt_vmctx *vmctx, uint32_t code, uint32_t index) {
+  (void)vmctx;
+  rt_trap_raise_index((wasmrt_trap_code)code, index);
+}
+
 const wasmrt_builtins rt_builtins = {
     .trap = b_trap,
     .trap_host = b_trap_host,
@@ -151,4 +157,5 @@ const wasmrt_builtins rt_builtins = {
     .elem_drop = b_elem_drop,
     .ref_func = b_ref_func,
     .interrupted = b_interrupted,
+    .trap_index = b_trap_index,
 };

@@ -229,6 +229,21 @@ __attribute__((noreturn)) void rt_trap_raise(wasmrt_trap_code code) {
   siglongjmp(tl.top->jb, (int)code);
 }
 
+__attribute__((noreturn)) void rt_trap_raise_index(wasmrt_trap_code code,
+                                                   uint32_t index) {
+  if (!tl.top) {
+    __builtin_trap();
+  }
+  if (code == WASMRT_TRAP_NONE || (unsigned)code >= WASMRT_TRAP_COUNT) {
+    code = WASMRT_TRAP_UNREACHABLE;
+  }
+  tl.in_wasm = 0;
+  tl.current = (wasmrt_trap){.code = code};
+  snprintf(tl.current.message, sizeof tl.current.message, "%s %u",
+           trap_messages[code], index);
+  siglongjmp(tl.top->jb, (int)code);
+}
+
 __attribute__((noreturn)) void rt_trap_raise_host(int rc) {
   if (!tl.top) {
     __builtin_trap();

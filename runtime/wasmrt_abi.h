@@ -181,6 +181,10 @@ struct wasmrt_builtins {
   void *(*ref_func)(wasmrt_vmctx *vmctx, uint32_t func);
   /* The interrupt flag was seen set: clear it and trap INTERRUPTED. */
   void (*interrupted)(wasmrt_vmctx *vmctx) __attribute__((noreturn));
+  /* (Additive) Like trap, with the offending element index appended to the
+   * message as the reference interpreter does ("uninitialized element 2"). */
+  void (*trap_index)(wasmrt_vmctx *vmctx, uint32_t code, uint32_t index)
+      __attribute__((noreturn));
 };
 
 /* The instance context. Fixed header at fixed offsets (compiled code

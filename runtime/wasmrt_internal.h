@@ -123,6 +123,9 @@ extern const wasmrt_builtins rt_builtins;
 
 /* Unwinds to the innermost entry with a runtime trap. */
 __attribute__((noreturn)) void rt_trap_raise(wasmrt_trap_code code);
+/* The same with " INDEX" appended to the trap's message. */
+__attribute__((noreturn)) void rt_trap_raise_index(wasmrt_trap_code code,
+                                                   uint32_t index);
 /* Unwinds after a host callback returned rc != 0: with the record it set
  * (wasmrt_host_trap_set), else with code rc if that is a trap code, else
  * HOST. */

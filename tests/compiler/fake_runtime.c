@@ -46,6 +46,12 @@ __attribute__((noreturn)) static void fake_interrupted(wasmrt_vmctx *vm) {
   siglongjmp(*current_jb, WASMRT_TRAP_INTERRUPTED);
 }
 
+__attribute__((noreturn)) static void
+fake_trap_index(wasmrt_vmctx *vm, uint32_t code, uint32_t index) {
+  (void)index;
+  fake_trap(vm, code);
+}
+
 static fake_instance *of(wasmrt_vmctx *vm) {
   return (fake_instance *)vm->instance;
 }
@@ -86,6 +92,7 @@ static wasmrt_builtins fake_builtins = {
     .memory_fill = fake_memory_fill,
     .ref_func = fake_ref_func,
     .interrupted = fake_interrupted,
+    .trap_index = fake_trap_index,
 };
 
 static void fill_unused_builtins(void) {

@@ -86,7 +86,8 @@ static int zero_results(wasmrt_hostfn *fn, wasmrt_vmctx *caller,
 }
 
 /* A fresh object matching import `imp`; kind NONE if it cannot be made. */
-static wasmrt_extern dummy_import(const wasm_module *m, const wasm_import *imp) {
+static wasmrt_extern dummy_import(const wasm_module *m,
+                                  const wasm_import *imp) {
   wasmrt_extern e = {WASMRT_EXTERN_NONE, {NULL}};
   wasm_error err = {0};
   wasmrt_value zero;
@@ -181,11 +182,10 @@ static void run_artifact(const wasm_module *m, const wasmrt_artifact_info *code,
   wasm_error err = {0};
   /* A start function runs before there is an instance to interrupt, so
    * it could hang the fuzzer: such modules are compiled and loaded only. */
-  wasmrt_instance *inst = m->has_start
-                              ? NULL
-                              : wasmrt_instance_new(m, code, imports,
-                                                    m->num_imports, &opts,
-                                                    NULL, &err);
+  wasmrt_instance *inst =
+      m->has_start ? NULL
+                   : wasmrt_instance_new(m, code, imports, m->num_imports,
+                                         &opts, NULL, &err);
   for (uint32_t i = 0; i < m->num_imports; i++)
     release_extern(&imports[i]);
   free(imports);

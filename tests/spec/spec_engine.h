@@ -71,5 +71,8 @@ typedef struct spec_engine_ops {
 
 /* The engine of this issue: decode + validate with the `wasm` library. */
 extern const spec_engine_ops spec_engine_validator;
+/* Compiles with libwasmc, loads and runs (spec_engine_exec.c; only in
+ * builds with the compiler, where WASMC_SPEC_HAVE_EXEC is defined). */
+extern const spec_engine_ops spec_engine_exec;
 
 #endif /* SPEC_ENGINE_H */

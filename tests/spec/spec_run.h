@@ -25,6 +25,10 @@ typedef struct spec_run_options {
 /* Why an engine lacking capabilities skips a command; NULL if it runs. */
 const char *spec_skip_reason(const spec_command *c, unsigned engine_caps);
 
+/* The known engine gap `message` (an UNSUPPORTED result's) starts with, or
+ * NULL: only those are skipped, other UNSUPPORTED results fail. */
+const char *spec_engine_gap(const char *message);
+
 spec_counts spec_run_script(const spec_script *s, const spec_engine_ops *ops,
                             const spec_run_options *opts);
 

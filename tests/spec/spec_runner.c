@@ -1,6 +1,10 @@
 /* spec_runner.c — `wasmc-spec`: runs one wast2json script.
  *
- *   wasmc-spec [--list-skipped] [--json-out FILE] [--opt N] [-v] DIR/NAME.json
+ *   wasmc-spec [--list-skipped] [--json-out FILE] [--opt N]
+ *              [--engine exec|validate] [-v] DIR/NAME.json
+ *
+ * The default engine is `exec` (compile + run) when the compiler is built,
+ * else `validate` (decode + validate only).
  *
  * Prints failures (and skips with --list-skipped), then the line
  * "NAME: N passed, M failed, K skipped". Exit status 0 iff nothing failed;
@@ -19,11 +23,23 @@ typedef struct runner_args {
   const char *json_out;
   bool list_skipped, verbose;
   int opt;
+  const spec_engine_ops *engine;
 } runner_args;
+
+static const spec_engine_ops *find_engine(const char *name) {
+#ifdef WASMC_SPEC_HAVE_EXEC
+  if (strcmp(name, spec_engine_exec.name) == 0)
+    return &spec_engine_exec;
+#endif
+  if (strcmp(name, spec_engine_validator.name) == 0)
+    return &spec_engine_validator;
+  return NULL;
+}
 
 static int usage(void) {
   fprintf(stderr, "usage: wasmc-spec [--list-skipped] [--json-out FILE] "
-                  "[--opt N] [-v] DIR/NAME.json\n");
+                  "[--opt N] [--engine exec|validate] [-v] "
+                  "DIR/NAME.json\n");
   return 2;
 }
 
@@ -38,6 +54,9 @@ static bool parse_args(int argc, char **argv, runner_args *a) {
       a->json_out = argv[++i];
     } else if (strcmp(s, "--opt") == 0 && i + 1 < argc) {
       a->opt = atoi(argv[++i]);
+    } else if (strcmp(s, "--engine") == 0 && i + 1 < argc) {
+      if (!(a->engine = find_engine(argv[++i])))
+        return false;
     } else if (s[0] != '-' && !a->json_path) {
       a->json_path = s;
     } else {
@@ -100,6 +119,11 @@ static const char *display_name(const spec_script *s, const char *fallback) {
 
 int main(int argc, char **argv) {
   runner_args a = {0};
+#ifdef WASMC_SPEC_HAVE_EXEC
+  a.engine = &spec_engine_exec;
+#else
+  a.engine = &spec_engine_validator;
+#endif
   char dir[4096], name[1024], err[1024];
   spec_script script;
   spec_counts counts = {0};
@@ -117,7 +141,7 @@ int main(int argc, char **argv) {
         .verbose = a.verbose,
         .opt = a.opt,
     };
-    counts = spec_run_script(&script, &spec_engine_validator, &opts);
+    counts = spec_run_script(&script, a.engine, &opts);
   } else {
     printf("%s: cannot load script: %s\n", name, err);
     counts.failed = 1;

@@ -1,0 +1,18 @@
+;; min/max with a signalling NaN operand must return an arithmetic (quiet)
+;; NaN; llvm.minimum/maximum alone handed the signalling operand back.
+(module
+  (func (export "f32.min") (param f32 f32) (result f32)
+    (f32.min (local.get 0) (local.get 1)))
+  (func (export "f32.max") (param f32 f32) (result f32)
+    (f32.max (local.get 0) (local.get 1)))
+  (func (export "f64.min") (param f64 f64) (result f64)
+    (f64.min (local.get 0) (local.get 1)))
+  (func (export "f64.max") (param f64 f64) (result f64)
+    (f64.max (local.get 0) (local.get 1))))
+(assert_return (invoke "f32.min" (f32.const -0x0p+0) (f32.const -nan:0x200000)) (f32.const nan:arithmetic))
+(assert_return (invoke "f32.max" (f32.const nan:0x200000) (f32.const 1)) (f32.const nan:arithmetic))
+(assert_return (invoke "f64.min" (f64.const nan:0x4000000000000) (f64.const 0)) (f64.const nan:arithmetic))
+(assert_return (invoke "f64.max" (f64.const 0) (f64.const -nan:0x4000000000000)) (f64.const nan:arithmetic))
+(assert_return (invoke "f32.min" (f32.const 0x0p+0) (f32.const -0x0p+0)) (f32.const -0x0p+0))
+(assert_return (invoke "f32.max" (f32.const -0x0p+0) (f32.const 0x0p+0)) (f32.const 0x0p+0))
+(assert_return (invoke "f64.min" (f64.const 1) (f64.const 2)) (f64.const 1))
