@@ -228,7 +228,8 @@ bool cg_control_finish(cg_func *f);
 
 static cg_result dispatch(cg_func *f, const wasm_instr *in) {
   static cg_result (*const families[])(cg_func *, const wasm_instr *) = {
-      cg_control, cg_variables, cg_int, cg_float, cg_memory, cg_table, cg_bulk,
+      cg_control, cg_variables, cg_int,  cg_float,
+      cg_memory,  cg_table,     cg_bulk, cg_simd,
   };
   for (size_t i = 0; i < sizeof families / sizeof *families; i++) {
     cg_result r = families[i](f, in);
@@ -277,11 +278,6 @@ static bool translate_body(cg_func *f) {
     f->instr_offset = in.offset;
     if (skip_dead(f, &in))
       continue;
-    if (wasm_opcode_get(in.op)->prefix == 0xFD) {
-      ok = cg_fail(f, "SIMD not supported yet (%s)",
-                   wasm_opcode_get(in.op)->name);
-      break;
-    }
     cg_result res = dispatch(f, &in);
     if (res == CG_UNHANDLED)
       ok = cg_fail(f, "unsupported instruction %s",

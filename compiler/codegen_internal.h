@@ -128,6 +128,8 @@ cg_result cg_memory(cg_func *f, const wasm_instr *in);
 cg_result cg_variables(cg_func *f, const wasm_instr *in);
 cg_result cg_table(cg_func *f, const wasm_instr *in);
 cg_result cg_bulk(cg_func *f, const wasm_instr *in);
+/* The 0xFD prefix (codegen_simd.c); v128 is cm->t_v128 everywhere. */
+cg_result cg_simd(cg_func *f, const wasm_instr *in);
 /* Calls a native function pointer of wasm type `ft` with vmctx first and
  * the arguments popped from the stack; pushes the results. */
 bool cg_emit_call(cg_func *f, LLVMValueRef callee, LLVMValueRef callee_vmctx,

@@ -212,6 +212,8 @@ static void setup_table_globals(fake_instance *in) {
   for (uint32_t i = 0; i < ng; i++) {
     const wasm_constexpr *c = &m->globals[i].init;
     in->globals_cells[i].i64 = c->op == WASM_CONST_I32 ? c->u.i32 : c->u.i64;
+    if (c->op == WASM_CONST_V128)
+      memcpy(in->globals_cells[i].v128, c->u.v128, 16);
     in->globals[i] = &in->globals_cells[i];
   }
   in->vm.globals = in->globals;
