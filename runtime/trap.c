@@ -155,9 +155,12 @@ static void fill_trap(wasmrt_trap *out, wasmrt_trap_code code) {
     return;
   }
   if (code == WASMRT_TRAP_NONE) {
-    *out = (wasmrt_trap){.code = WASMRT_TRAP_NONE};
-    snprintf(out->message, sizeof out->message, "%s",
-             trap_messages[WASMRT_TRAP_NONE]);
+    /* The success path runs on every call: set the few fields a caller
+     * reads instead of rebuilding the 272-byte record. */
+    out->code = WASMRT_TRAP_NONE;
+    out->exit_code = 0;
+    out->payload = NULL;
+    out->message[0] = '\0';
     return;
   }
   *out = tl.current;
