@@ -328,7 +328,8 @@ bool cg_emit_call(cg_func *f, LLVMValueRef callee, LLVMValueRef callee_vmctx,
   if (!args)
     return cg_fail(f, "out of memory");
   args[0] = callee_vmctx;
-  memcpy(args + 1, f->stack + f->sp - n, n * sizeof *args);
+  if (n) /* the operand stack may still be unallocated (NULL) */
+    memcpy(args + 1, f->stack + f->sp - n, n * sizeof *args);
   f->sp -= n;
   LLVMValueRef r = LLVMBuildCall2(f->cm->b, fnty, callee, args, n + 1, "");
   free(args);

@@ -228,12 +228,17 @@ static bool vt_push(wat_ctx *c, vt_list *l, uint8_t t) {
 }
 
 /* (param $x t) | (param t*) and (result t*) lists. When names is set,
- * each param occupies a local index (named or not). */
+ * each param occupies a local index (named or not). Block types and
+ * call_indirect must not bind identifiers: "unexpected token" there. */
 static bool parse_params_results(wat_ctx *c, vt_list *params, vt_list *results,
-                                 wat_space *names) {
+                                 wat_space *names, wat_param_ids ids) {
   while (wat_is_field(c, "param")) {
     c->pos += 2;
     if (wat_tok(c)->kind == WAT_ID) {
+      if (ids == WAT_PARAM_IDS_NO)
+        return wat_fail(c->err, wat_tok(c),
+                        "unexpected token: a parameter name is not allowed "
+                        "here");
       const wat_token *id = wat_tok(c);
       c->pos++;
       uint8_t t;
@@ -360,14 +365,15 @@ bool wat_parse_functype_def(wat_ctx *c) {
     return wat_error_here(c, "'func'");
   c->pos++;
   vt_list p = {0}, r = {0};
-  bool ok = parse_params_results(c, &p, &r, NULL) && wat_expect_rparen(c) &&
-            add_type(c, p.v, p.n, r.v, r.n);
+  bool ok = parse_params_results(c, &p, &r, NULL, WAT_PARAM_IDS_YES) &&
+            wat_expect_rparen(c) && add_type(c, p.v, p.n, r.v, r.n);
   free(p.v);
   free(r.v);
   return ok;
 }
 
-bool wat_parse_typeuse(wat_ctx *c, uint32_t *type_index, wat_space *names) {
+bool wat_parse_typeuse(wat_ctx *c, uint32_t *type_index, wat_space *names,
+                       wat_param_ids ids) {
   bool has_type = false;
   const wat_token *at = wat_tok(c);
   if (wat_is_field(c, "type")) {
@@ -377,7 +383,7 @@ bool wat_parse_typeuse(wat_ctx *c, uint32_t *type_index, wat_space *names) {
     has_type = true;
   }
   vt_list p = {0}, r = {0};
-  bool ok = parse_params_results(c, &p, &r, names);
+  bool ok = parse_params_results(c, &p, &r, names, ids);
   if (ok && has_type) {
     if (p.n || r.n) {
       /* Inline signatures must repeat the referenced type exactly. */
@@ -410,7 +416,7 @@ bool wat_parse_blocktype(wat_ctx *c, wat_buf *out) {
     has_type = true;
   }
   vt_list p = {0}, r = {0};
-  bool ok = parse_params_results(c, &p, &r, NULL);
+  bool ok = parse_params_results(c, &p, &r, NULL, WAT_PARAM_IDS_NO);
   if (!ok)
     goto done;
   if (has_type) {

@@ -102,8 +102,14 @@ bool wat_at_index(wat_ctx *c); /* next token is an id or a number */
 bool wat_parse_valtype(wat_ctx *c, uint8_t *out);
 bool wat_parse_reftype(wat_ctx *c, uint8_t *out); /* funcref/externref */
 /* Type use: (type x)? (param ...)* (result ...)*; param names are
- * recorded as locals when names != NULL. */
-bool wat_parse_typeuse(wat_ctx *c, uint32_t *type_index, wat_space *names);
+ * recorded as locals when names != NULL. Which forms may name their
+ * parameters: */
+typedef enum {
+  WAT_PARAM_IDS_NO,  /* call_indirect: the spec forbids bound identifiers */
+  WAT_PARAM_IDS_YES, /* function definitions and imports */
+} wat_param_ids;
+bool wat_parse_typeuse(wat_ctx *c, uint32_t *type_index, wat_space *names,
+                       wat_param_ids ids);
 bool wat_find_or_add_type(wat_ctx *c, const uint8_t *params, uint32_t np,
                           const uint8_t *results, uint32_t nr, uint32_t *index);
 

@@ -329,7 +329,7 @@ static bool parse_call_indirect(wat_ctx *c, wat_buf *b) {
   uint32_t table = 0, type;
   if (wat_at_index(c) && !wat_parse_index(c, &c->tables, &table))
     return false;
-  if (!wat_parse_typeuse(c, &type, NULL))
+  if (!wat_parse_typeuse(c, &type, NULL, WAT_PARAM_IDS_NO))
     return false;
   wat_buf_u32(b, type);
   wat_buf_u32(b, table);

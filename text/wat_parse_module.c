@@ -252,7 +252,7 @@ static bool parse_import_desc(wat_ctx *c) {
   if (s == &c->funcs) {
     wat_buf_byte(b, 0);
     c->cur_func++;
-    if (!wat_parse_typeuse(c, &type, NULL))
+    if (!wat_parse_typeuse(c, &type, NULL, WAT_PARAM_IDS_YES))
       return false;
     wat_buf_u32(b, type);
   } else if (s == &c->tables) {
@@ -342,8 +342,8 @@ static bool parse_func_body(wat_ctx *c, uint32_t index) {
   c->nlabels = 0;
   uint32_t type;
   wat_buf body = {0};
-  bool ok = wat_parse_typeuse(c, &type, &c->locals) && parse_locals(c, &body) &&
-            wat_parse_expr(c, &body);
+  bool ok = wat_parse_typeuse(c, &type, &c->locals, WAT_PARAM_IDS_YES) &&
+            parse_locals(c, &body) && wat_parse_expr(c, &body);
   for (uint32_t i = 0; ok && i < c->locals.count; i++)
     if (c->locals.name_len[i])
       ok = add_local_name(c, index, i, c->locals.name_off[i],
@@ -367,7 +367,8 @@ static bool parse_func(wat_ctx *c) {
     return false;
   if (wat_is_field(c, "import")) {
     uint32_t type;
-    if (!inline_import(c, 0) || !wat_parse_typeuse(c, &type, NULL))
+    if (!inline_import(c, 0) ||
+        !wat_parse_typeuse(c, &type, NULL, WAT_PARAM_IDS_YES))
       return false;
     wat_buf_u32(&c->sec[SEC_IMPORT], type);
     return wat_expect_rparen(c);
