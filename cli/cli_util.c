@@ -61,19 +61,6 @@ bool wasmc_cli_read_file(const char *path, uint8_t **bytes, size_t *size,
   return ok;
 }
 
-bool wasmc_cli_load_module(const char *path, wasm_module **out,
-                           wasm_error *err) {
-  uint8_t *bytes;
-  size_t size;
-  *out = NULL;
-  if (!wasmc_cli_read_file(path, &bytes, &size, err))
-    return false;
-  /* The module keeps its own copy of the bytes. */
-  bool ok = wasm_module_load(bytes, size, out, err);
-  free(bytes);
-  return ok;
-}
-
 void wasmc_cli_report(FILE *out, const char *path, const wasm_error *err) {
   if (err->offset == WASM_NO_OFFSET)
     fprintf(out, "%s: %s: %s\n", path, wasm_error_kind_str(err->kind),

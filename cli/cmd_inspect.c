@@ -1,8 +1,11 @@
 /* `wasmc inspect [--json] FILE`: what a module imports and exports, its
  * memories, tables, globals, start function, segment counts and custom
- * sections — as text for people or as JSON for scripts. */
+ * sections — as text for people or as JSON for scripts. For a compiled
+ * artifact (.so) the header of its `.wasmc` section (versions, target, CPU,
+ * source SHA-256) comes first, then the module it describes. */
 #include "cli.h"
 #include "json_writer.h"
+#include "wasmrt_loader.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -282,11 +285,16 @@ static void json_rest(wasmc_json *w, const wasm_module *m) {
   wasmc_json_end_array(w);
 }
 
-static void print_json(FILE *out, const char *path, const wasm_module *m) {
+static void json_artifact(wasmc_json *w, const wasmrt_artifact_meta *a);
+
+static void print_json(FILE *out, const char *path, const wasm_module *m,
+                       const wasmrt_artifact_meta *artifact) {
   wasmc_json w;
   wasmc_json_init(&w, out);
   wasmc_json_begin_object(&w, NULL);
   wasmc_json_cstring(&w, "file", path);
+  if (artifact)
+    json_artifact(&w, artifact);
   wasmc_json_uint(&w, "size", m->size);
   wasmc_json_uint(&w, "types", m->num_types);
   wasmc_json_uint(&w, "functions", wasm_module_num_all_funcs(m));
@@ -299,7 +307,61 @@ static void print_json(FILE *out, const char *path, const wasm_module *m) {
   wasmc_json_finish(&w);
 }
 
+/* ------------------------------------------------------------ artifacts */
+
+static void sha_hex(const uint8_t sha[32], char out[65]) {
+  for (int i = 0; i < 32; i++)
+    snprintf(out + 2 * i, 3, "%02x", sha[i]);
+}
+
+static void text_artifact(FILE *out, const wasmrt_artifact_meta *a) {
+  char sha[65];
+  sha_hex(a->wasm_sha256, sha);
+  fprintf(out,
+          "artifact: format %" PRIu32 ", abi %" PRIu32 "\n"
+          "  compiler: %s\n  llvm: %s\n  target: %s\n  cpu: %s\n"
+          "  features: %s\n  wasm sha256: %s\n",
+          a->format_version, a->abi_version, a->compiler_version,
+          a->llvm_version, a->target_triple, a->cpu_name,
+          a->features ? a->features : "", sha);
+}
+
+static void json_artifact(wasmc_json *w, const wasmrt_artifact_meta *a) {
+  char sha[65];
+  sha_hex(a->wasm_sha256, sha);
+  wasmc_json_begin_object(w, "artifact");
+  wasmc_json_uint(w, "format_version", a->format_version);
+  wasmc_json_uint(w, "abi_version", a->abi_version);
+  wasmc_json_cstring(w, "compiler", a->compiler_version);
+  wasmc_json_cstring(w, "llvm", a->llvm_version);
+  wasmc_json_cstring(w, "target", a->target_triple);
+  wasmc_json_cstring(w, "cpu", a->cpu_name);
+  wasmc_json_cstring(w, "features", a->features ? a->features : "");
+  wasmc_json_cstring(w, "wasm_sha256", sha);
+  wasmc_json_end_object(w);
+}
+
 /* ---------------------------------------------------------------- command */
+
+static int inspect_usage(void) {
+  fputs("usage: wasmc inspect [--json] FILE.wasm|FILE.wat|FILE.so\n", stderr);
+  return WASMC_EXIT_USAGE;
+}
+
+/* Loads a module, or an artifact's metadata (whose module it describes). */
+static bool inspect_load(const char *path, wasm_module **m,
+                         wasmrt_artifact_meta *meta, bool *is_artifact,
+                         wasm_error *err) {
+  uint8_t *bytes;
+  size_t size;
+  *m = NULL;
+  if (!wasmc_cli_read_wasm(path, &bytes, &size, is_artifact, err))
+    return false;
+  bool ok = *is_artifact ? wasmrt_artifact_read_meta(bytes, size, meta, err)
+                         : wasm_module_load(bytes, size, m, err);
+  free(bytes);
+  return ok;
+}
 
 int wasmc_cmd_inspect(int argc, char **argv) {
   bool json = false;
@@ -307,26 +369,30 @@ int wasmc_cmd_inspect(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--json") == 0)
       json = true;
-    else if (argv[i][0] == '-' || path) {
-      fputs("usage: wasmc inspect [--json] FILE.wasm\n", stderr);
-      return WASMC_EXIT_USAGE;
-    } else
+    else if (argv[i][0] == '-' || path)
+      return inspect_usage();
+    else
       path = argv[i];
   }
-  if (!path) {
-    fputs("usage: wasmc inspect [--json] FILE.wasm\n", stderr);
-    return WASMC_EXIT_USAGE;
-  }
+  if (!path)
+    return inspect_usage();
   wasm_module *m;
+  wasmrt_artifact_meta meta = {0};
+  bool is_artifact;
   wasm_error err = {0};
-  if (!wasmc_cli_load_module(path, &m, &err)) {
+  if (!inspect_load(path, &m, &meta, &is_artifact, &err)) {
     wasmc_cli_report(stderr, path, &err);
     return WASMC_EXIT_FAIL;
   }
+  const wasm_module *desc = is_artifact ? meta.module : m;
   if (json)
-    print_json(stdout, path, m);
-  else
-    print_text(stdout, path, m);
+    print_json(stdout, path, desc, is_artifact ? &meta : NULL);
+  else {
+    if (is_artifact)
+      text_artifact(stdout, &meta);
+    print_text(stdout, path, desc);
+  }
   wasm_module_free(m);
+  wasmrt_artifact_meta_free(&meta);
   return WASMC_EXIT_OK;
 }

@@ -1,6 +1,6 @@
 /* wasmc — the command line: dispatches to one subcommand per file
- * (cmd_*.c). New subcommands (compile `IN.wasm -o OUT.so`, run, wast,
- * wat2wasm) are added as rows of the table below. */
+ * (cmd_*.c). New subcommands are added as rows of the table below; a first
+ * argument that is no command is the compile form `wasmc IN -o OUT.so`. */
 #include "cli.h"
 
 #include <string.h>
@@ -19,17 +19,27 @@ typedef struct wasmc_command {
 static const wasmc_command commands[] = {
     {"validate", "[-v] FILE.wasm...", "check that modules decode and validate",
      wasmc_cmd_validate},
-    {"inspect", "[--json] FILE.wasm",
+    {"inspect", "[--json] FILE.wasm|FILE.wat|FILE.so",
      "list imports, exports, memories, tables, globals, segments, sections",
      wasmc_cmd_inspect},
+    {"compile", "IN.wasm|IN.wat -o OUT.so [-O0..-O3] [--cpu=CPU]",
+     "compile to a native shared object (also: wasmc IN -o OUT.so)",
+     wasmc_cmd_compile},
+    {"run", "[--dir H[::G]] [--env K=V] [--invoke F] [--bench] FILE [ARGS]",
+     "run a WASI program or one export (see wasmc run --help)", wasmc_cmd_run},
+    {"wat2wasm", "IN.wat -o OUT.wasm", "translate the text format to binary",
+     wasmc_cmd_wat2wasm},
+    {"wasm2wat", "IN.wasm [-o OUT.wat]", "print a module in the text format",
+     wasmc_cmd_wasm2wat},
 };
 
 static void usage(FILE *out) {
   fputs("usage: wasmc <command> [arguments]\n"
+        "       wasmc IN.wasm|IN.wat -o OUT.so [-O0..-O3] [--cpu=CPU]\n"
         "       wasmc --help | --version\n\ncommands:\n",
         out);
   for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-    fprintf(out, "  %-9s %s\n  %-9s   %s\n", commands[i].name, commands[i].args,
+    fprintf(out, "  %-8s %s\n  %-8s   %s\n", commands[i].name, commands[i].args,
             "", commands[i].summary);
 }
 
@@ -56,8 +66,9 @@ int main(int argc, char **argv) {
     return WASMC_EXIT_OK;
   }
   const wasmc_command *cmd = find_command(name);
-  /* The compile form `wasmc IN.wasm -o OUT.so` will be tried here, before
-   * giving up: a first argument that is no command but a file. */
+  /* The compile form: options or a file name where a command would be. */
+  if (!cmd && (name[0] == '-' || strchr(name, '.') || strchr(name, '/')))
+    return wasmc_cmd_compile(argc, argv);
   if (!cmd) {
     fprintf(stderr, "wasmc: unknown command '%s'\n\n", name);
     usage(stderr);
