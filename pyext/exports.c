@@ -77,7 +77,8 @@ static int convert_args(pyext_function *self, PyObject *const *args,
   for (uint32_t i = 0; i < ft->nparams; i++) {
     wasm_valtype t = ft->params[i];
     if (!int_fast(args[i], t, slots + pos) &&
-        pyext_to_slots(self->st, args[i], t, slots + pos, "value") < 0)
+        pyext_to_slots(self->st, args[i], t, slots + pos, "value",
+                       self->store) < 0)
       return argument_error(self, i);
     pos += pyext_slot_width(t);
   }
@@ -85,16 +86,16 @@ static int convert_args(pyext_function *self, PyObject *const *args,
 }
 
 /* None, one value, or a tuple, as the signature says. */
-static PyObject *convert_results(const wasm_functype *ft,
+static PyObject *convert_results(pyext_state *st, const wasm_functype *ft,
                                  const uint64_t *slots) {
   if (ft->nresults == 0)
     Py_RETURN_NONE;
   if (ft->nresults == 1)
-    return pyext_from_slots(ft->results[0], slots);
+    return pyext_from_slots(st, ft->results[0], slots);
   PyObject *tuple = PyTuple_New(ft->nresults);
   size_t pos = 0;
   for (uint32_t i = 0; tuple && i < ft->nresults; i++) {
-    PyObject *v = pyext_from_slots(ft->results[i], slots + pos);
+    PyObject *v = pyext_from_slots(st, ft->results[i], slots + pos);
     if (!v)
       Py_CLEAR(tuple);
     else
@@ -123,14 +124,14 @@ static PyObject *call_with_slots(pyext_function *self, PyObject *const *args,
   trap.code = WASMRT_TRAP_NONE;
   trap.payload = NULL;
   pyext_sigint_scope scope;
-  pyext_sigint_enter(&scope, self->owner, self->st);
+  pyext_sigint_enter(&scope, self->inst);
   Py_BEGIN_ALLOW_THREADS;
   code = wasmrt_call(self->ref, slots, &trap);
   Py_END_ALLOW_THREADS;
   pyext_sigint_leave(&scope, code);
   if (code != WASMRT_TRAP_NONE)
     return call_failed(self, &trap);
-  return convert_results(self->type, slots);
+  return convert_results(self->st, self->type, slots);
 }
 
 static PyObject *function_vectorcall(PyObject *callable, PyObject *const *args,
@@ -215,6 +216,7 @@ static void function_dealloc(PyObject *obj) {
   PyTypeObject *tp = Py_TYPE(obj);
   PyObject_GC_UnTrack(obj);
   function_clear(obj);
+  wasmrt_store_release(((pyext_function *)obj)->store);
   Py_CLEAR(((pyext_function *)obj)->name);
   tp->tp_free(obj);
   Py_DECREF(tp);
@@ -261,7 +263,10 @@ static PyObject *function_new(pyext_state *st, PyObject *owner,
   if (!f)
     return NULL;
   f->st = st;
-  f->owner = Py_NewRef(owner);
+  f->owner = owner && owner != Py_None ? Py_NewRef(owner) : NULL;
+  f->inst = wasmrt_funcref_instance(ref);
+  f->store = wasmrt_instance_store(f->inst);
+  wasmrt_store_retain(f->store);
   f->ref = ref;
   f->type = wasmrt_funcref_type(ref);
   f->name = Py_NewRef(name);
@@ -271,6 +276,17 @@ static PyObject *function_new(pyext_state *st, PyObject *owner,
   f->nslots = (uint32_t)(np > nr ? np : nr);
   PyObject_GC_Track(f);
   return (PyObject *)f;
+}
+
+PyObject *pyext_funcref_wrap(pyext_state *st, const wasmrt_funcref *ref) {
+  if (!st) {
+    PyErr_SetString(PyExc_SystemError, "funcref without a module state");
+    return NULL;
+  }
+  PyObject *name = PyUnicode_FromString("funcref");
+  PyObject *fn = name ? function_new(st, NULL, ref, name) : NULL;
+  Py_XDECREF(name);
+  return fn;
 }
 
 PyObject *pyext_wrap_extern(pyext_state *st, PyObject *owner,

@@ -20,7 +20,7 @@ PyObject *pyext_global_wrap(pyext_state *st, wasmrt_global *g) {
 
 static PyObject *global_get_value(PyObject *self, void *closure) {
   wasmrt_value v = wasmrt_global_get(((pyext_global *)self)->global);
-  return pyext_from_value(&v);
+  return pyext_from_value(pyext_state_of(self), &v);
 }
 
 static int global_set_value(PyObject *self, PyObject *value, void *closure) {
@@ -38,7 +38,8 @@ static int global_set_value(PyObject *self, PyObject *value, void *closure) {
   }
   pyext_state *st = pyext_state_of(self);
   wasmrt_value v;
-  if (!st || pyext_to_value(st, value, type.type, &v) < 0)
+  if (!st ||
+      pyext_to_value(st, value, type.type, &v, wasmrt_global_store(g)) < 0)
     return -1;
   wasm_error err = {0};
   if (!wasmrt_global_set(g, &v, &err)) {

@@ -28,11 +28,12 @@ static void host_env_free(void *p) {
   PyMem_RawFree(env);
 }
 
-static PyObject *host_args(const wasm_functype *ft, const uint64_t *slots) {
+static PyObject *host_args(pyext_state *st, const wasm_functype *ft,
+                           const uint64_t *slots) {
   PyObject *args = PyTuple_New(ft->nparams);
   size_t pos = 0;
   for (uint32_t i = 0; args && i < ft->nparams; i++) {
-    PyObject *v = pyext_from_slots(ft->params[i], slots + pos);
+    PyObject *v = pyext_from_slots(st, ft->params[i], slots + pos);
     if (!v)
       Py_CLEAR(args);
     else
@@ -42,13 +43,14 @@ static PyObject *host_args(const wasm_functype *ft, const uint64_t *slots) {
   return args;
 }
 
+/* Reference results go to the calling instance's group. */
 static int host_results(host_env *env, const wasm_functype *ft,
-                        PyObject *result, uint64_t *slots) {
+                        PyObject *result, uint64_t *slots, wasmrt_store *into) {
   if (ft->nresults == 0)
     return 0;
   if (ft->nresults == 1)
     return pyext_to_slots(env->st, result, ft->results[0], slots,
-                          "host function result");
+                          "host function result", into);
   PyObject *seq = PySequence_Fast(result, "host function must return a "
                                           "sequence of results");
   if (!seq)
@@ -64,7 +66,8 @@ static int host_results(host_env *env, const wasm_functype *ft,
   size_t pos = 0;
   for (uint32_t i = 0; rc == 0 && i < ft->nresults; i++) {
     rc = pyext_to_slots(env->st, PySequence_Fast_GET_ITEM(seq, i),
-                        ft->results[i], slots + pos, "host function result");
+                        ft->results[i], slots + pos, "host function result",
+                        into);
     pos += pyext_slot_width(ft->results[i]);
   }
   Py_DECREF(seq);
@@ -99,12 +102,14 @@ static int host_callback(wasmrt_hostfn *fn, wasmrt_vmctx *caller,
   const wasm_functype *ft = wasmrt_hostfn_type(fn);
   PyGILState_STATE g = PyGILState_Ensure();
   int rc = -1;
-  PyObject *args = host_args(ft, slots);
+  PyObject *args = host_args(env->st, ft, slots);
   if (args) {
     PyObject *result = PyObject_Call(env->callable, args, NULL);
     Py_DECREF(args);
     if (result) {
-      rc = host_results(env, ft, result, slots);
+      wasmrt_instance *inst = wasmrt_vmctx_instance(caller);
+      rc = host_results(env, ft, result, slots,
+                        inst ? wasmrt_instance_store(inst) : NULL);
       Py_DECREF(result);
     }
   }
@@ -225,7 +230,11 @@ static int resolve_one(pyext_state *st, const wasm_module *m,
     out->of.global = ((pyext_global *)value)->global;
     return 0;
   case WASM_EXTERN_TABLE:
-    break;
+    if (!pyext_table_of(st, value))
+      return import_type_error(imp, value);
+    out->kind = WASMRT_EXTERN_TABLE;
+    out->of.table = pyext_table_of(st, value);
+    return 0;
   }
   return import_type_error(imp, value);
 }

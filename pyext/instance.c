@@ -6,6 +6,14 @@
 
 #include <string.h>
 
+/* Runs when the runtime instance's group is freed, maybe without the GIL
+ * (a failed instantiation, which runs without it). */
+static void module_keep_drop(void *module) {
+  PyGILState_STATE g = PyGILState_Ensure();
+  Py_DECREF((PyObject *)module);
+  PyGILState_Release(g);
+}
+
 /* Runs wasmrt_instance_new without the GIL (a start function may run for
  * long, and Python host functions take the GIL back themselves). */
 static wasmrt_instance *instantiate(pyext_state *st, pyext_module *mod,
@@ -19,9 +27,15 @@ static wasmrt_instance *instantiate(pyext_state *st, pyext_module *mod,
   wasm_error err;
   memset(&trap, 0, sizeof trap);
   memset(&err, 0, sizeof err);
+  /* The runtime instance may outlive us (its group may be reachable from
+   * elsewhere): it keeps the code alive itself. */
+  wasmrt_options opts;
+  memset(&opts, 0, sizeof opts);
+  opts.keep = Py_NewRef((PyObject *)mod);
+  opts.keep_drop = module_keep_drop;
   wasmrt_instance *inst;
   Py_BEGIN_ALLOW_THREADS;
-  inst = wasmrt_instance_new(desc, code, imports, desc->num_imports, NULL,
+  inst = wasmrt_instance_new(desc, code, imports, desc->num_imports, &opts,
                              &trap, &err);
   Py_END_ALLOW_THREADS;
   pyext_imports_free(imports, desc->num_imports);

@@ -66,18 +66,16 @@ void pyext_sigint_init(void) {
   main_thread = PyThread_get_thread_ident();
 }
 
-void pyext_sigint_enter(pyext_sigint_scope *scope, PyObject *owner,
-                        pyext_state *st) {
+void pyext_sigint_enter(pyext_sigint_scope *scope, wasmrt_instance *inst) {
   scope->active = false;
-  if (!owner || !Py_IS_TYPE(owner, st->instance_type) ||
-      PyThread_get_thread_ident() != main_thread)
+  if (!inst || PyThread_get_thread_ident() != main_thread)
     return;
   if (calls_until_check-- == 0) {
     calls_until_check = CHECK_EVERY;
     ensure_hook();
   }
   scope->active = true;
-  scope->inst = ((pyext_instance *)owner)->inst;
+  scope->inst = inst;
   /* Only the main thread writes `running` (the handler only reads it), so
    * a plain load and a release store suffice: no locked exchange on the
    * call path. */

@@ -151,7 +151,6 @@ static int module_traverse(PyObject *m, visitproc visit, void *arg) {
   Py_VISIT(st->table_type);
   Py_VISIT(st->wasi_exit);
   Py_VISIT(st->wasi_version_enum);
-  Py_VISIT(st->externrefs);
   return 0;
 }
 
@@ -178,7 +177,6 @@ static int module_clear(PyObject *m) {
   Py_CLEAR(st->table_type);
   Py_CLEAR(st->wasi_exit);
   Py_CLEAR(st->wasi_version_enum);
-  Py_CLEAR(st->externrefs);
   return 0;
 }
 

@@ -49,7 +49,6 @@ typedef struct pyext_state {
   PyTypeObject *table_type;
   PyObject *wasi_exit;         /* wasmer.WasiExit(RuntimeError) */
   PyObject *wasi_version_enum; /* wasmer.WasiVersion */
-  PyObject *externrefs;        /* dict id -> object: externrefs kept alive */
 } pyext_state;
 
 extern PyModuleDef pyext_module_def;
@@ -90,13 +89,16 @@ typedef struct pyext_value {
 } pyext_value;
 
 /* Converts a Python object to slots for `type` (1 slot, v128 2). On
- * failure sets TypeError/OverflowError mentioning `what` and returns -1. */
+ * failure sets TypeError/OverflowError mentioning `what` and returns -1.
+ * `into` is the runtime group (store) that receives a reference value: a
+ * Function's group is joined with it, an externref object is kept alive
+ * by its registry until that group is freed (NULL for numeric types). */
 int pyext_to_slots(pyext_state *st, PyObject *obj, wasm_valtype type,
-                   uint64_t *slots, const char *what);
-/* Keeps `obj` alive as an externref (module-lifetime registry). */
-int pyext_keep_externref(pyext_state *st, PyObject *obj);
-/* Converts slots of `type` back to a Python value (new reference). */
-PyObject *pyext_from_slots(wasm_valtype type, const uint64_t *slots);
+                   uint64_t *slots, const char *what, wasmrt_store *into);
+/* Converts slots of `type` back to a Python value (new reference); `st`
+ * may be NULL for numeric types only. */
+PyObject *pyext_from_slots(pyext_state *st, wasm_valtype type,
+                           const uint64_t *slots);
 /* Slots a value of `type` takes (v128: 2). */
 static inline unsigned pyext_slot_width(wasm_valtype type) {
   return type == WASM_V128 ? 2u : 1u;
@@ -105,8 +107,8 @@ static inline unsigned pyext_slot_width(wasm_valtype type) {
 void pyext_format_signature(const wasm_functype *ft, char *buf, size_t size);
 /* A wasmrt_value from a Python object, for globals. */
 int pyext_to_value(pyext_state *st, PyObject *obj, wasm_valtype type,
-                   wasmrt_value *out);
-PyObject *pyext_from_value(const wasmrt_value *v);
+                   wasmrt_value *out, wasmrt_store *into);
+PyObject *pyext_from_value(pyext_state *st, const wasmrt_value *v);
 
 /* ------------------------------------------------- compiler_loader.c */
 
@@ -162,7 +164,9 @@ PyObject *pyext_instance_new(pyext_state *st, PyObject *module,
 
 typedef struct pyext_function {
   PyObject_HEAD pyext_state *st; /* of the defining module (outlives us) */
-  PyObject *owner;               /* instance keeping the funcref alive */
+  PyObject *owner;               /* the exporting Instance, or NULL */
+  wasmrt_store *store;           /* retained: the funcref's group */
+  wasmrt_instance *inst;         /* the funcref's instance (interrupts) */
   const wasmrt_funcref *ref;
   const wasm_functype *type;
   PyObject *name;
@@ -171,6 +175,9 @@ typedef struct pyext_function {
 } pyext_function;
 
 PyObject *pyext_exports_new(pyext_state *st, PyObject *instance);
+/* A callable Function for a non-NULL funcref (kept valid by a handle on
+ * its group). */
+PyObject *pyext_funcref_wrap(pyext_state *st, const wasmrt_funcref *ref);
 /* Wraps an extern as a Python object (Function, Memory, Global). */
 PyObject *pyext_wrap_extern(pyext_state *st, PyObject *owner,
                             const wasmrt_extern *ext, PyObject *name);
@@ -210,6 +217,8 @@ void pyext_imports_free(wasmrt_extern *imports, uint32_t n);
 typedef struct pyext_table pyext_table;
 PyObject *pyext_table_wrap(pyext_state *st, PyObject *owner,
                            wasmrt_table *table);
+/* The runtime table of a wasmer.Table (borrowed), else NULL. */
+wasmrt_table *pyext_table_of(pyext_state *st, PyObject *obj);
 
 /* --------------------------------------------------------- interrupt.c */
 
@@ -220,9 +229,8 @@ typedef struct pyext_sigint_scope {
 
 /* Records the main thread (call from module init). */
 void pyext_sigint_init(void);
-/* Around a call into wasm from instance `owner` (GIL held for both). */
-void pyext_sigint_enter(pyext_sigint_scope *scope, PyObject *owner,
-                        pyext_state *st);
+/* Around a call into wasm of instance `inst` (GIL held for both). */
+void pyext_sigint_enter(pyext_sigint_scope *scope, wasmrt_instance *inst);
 void pyext_sigint_leave(pyext_sigint_scope *scope, wasmrt_trap_code code);
 
 /* -------------------------------------------------------------- wasi.c */

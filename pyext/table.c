@@ -1,13 +1,13 @@
 /* table.c — `wasmer.Table`: an exported table. Elements are Function
  * objects (funcref), arbitrary Python objects (externref) or None.
  *
- * Lifetimes: the Table retains the runtime table and its owning Instance
- * (funcrefs read from it are wrapped with that instance as keeper). An
- * externref is the PyObject pointer itself; the first time an object
- * crosses into wasm it is put in a registry of the extension module
- * (value.c) that keeps it alive for the life of the process — wasm may
- * hold it anywhere (tables, globals, locals) and the runtime has no
- * collector to tell us when it stops.
+ * Lifetimes: the Table retains the runtime table (a handle on its group,
+ * see wasmrt.h) and its exporting Instance; a Function read from it holds
+ * a handle on the group of its funcref. An externref is the PyObject
+ * pointer itself; an object stored into wasm is kept by a registry of the
+ * receiving group (value.c) and released when that group is freed — wasm
+ * may hold it anywhere and the runtime has no collector to say when it
+ * stops.
  */
 #include "pyext_internal.h"
 
@@ -58,12 +58,7 @@ static PyObject *table_get(PyObject *obj, PyObject *arg) {
   pyext_state *st = pyext_state_of(obj);
   if (!st)
     return NULL;
-  wasmrt_extern ext = {.kind = WASMRT_EXTERN_FUNC, .of.func = ref};
-  PyObject *name = PyUnicode_FromFormat("table[%u]", (unsigned)idx);
-  PyObject *owner = self->owner ? self->owner : Py_None;
-  PyObject *fn = name ? pyext_wrap_extern(st, owner, &ext, name) : NULL;
-  Py_XDECREF(name);
-  return fn;
+  return pyext_funcref_wrap(st, ref);
 }
 
 static PyObject *table_set(PyObject *obj, PyObject *args) {
@@ -78,7 +73,8 @@ static PyObject *table_set(PyObject *obj, PyObject *args) {
     return NULL;
   wasm_tabletype t = wasmrt_table_type(self->table);
   uint64_t slot = 0;
-  if (pyext_to_slots(st, value, t.elem, &slot, "table element") < 0)
+  if (pyext_to_slots(st, value, t.elem, &slot, "table element",
+                     wasmrt_table_store(self->table)) < 0)
     return NULL;
   wasmrt_table_set(self->table, idx, (void *)(uintptr_t)slot);
   Py_RETURN_NONE;
@@ -92,8 +88,9 @@ static PyObject *table_grow(PyObject *obj, PyObject *args) {
     return NULL;
   pyext_state *st = pyext_state_of(obj);
   uint64_t slot = 0;
-  if (!st || pyext_to_slots(st, init, wasmrt_table_type(self->table).elem,
-                            &slot, "table element") < 0)
+  if (!st ||
+      pyext_to_slots(st, init, wasmrt_table_type(self->table).elem, &slot,
+                     "table element", wasmrt_table_store(self->table)) < 0)
     return NULL;
   int64_t old = wasmrt_table_grow(self->table, delta, (void *)(uintptr_t)slot);
   if (old < 0) {
@@ -188,6 +185,10 @@ PyObject *pyext_table_wrap(pyext_state *st, PyObject *owner,
   t->owner = owner && owner != Py_None ? Py_NewRef(owner) : NULL;
   PyObject_GC_Track(t);
   return (PyObject *)t;
+}
+
+wasmrt_table *pyext_table_of(pyext_state *st, PyObject *obj) {
+  return Py_IS_TYPE(obj, st->table_type) ? ((pyext_table *)obj)->table : NULL;
 }
 
 int pyext_table_init(PyObject *m, pyext_state *st) {

@@ -99,8 +99,56 @@ static int value_to_slots(pyext_value *v, wasm_valtype type, uint64_t *slots,
   return 0;
 }
 
+/* A funcref from Python: None or a Function, whose group joins `into`'s
+ * (wasm of that group may keep it anywhere; see wasmrt.h). */
+static int funcref_to_slot(pyext_state *st, PyObject *obj, uint64_t *slot,
+                           const char *what, wasmrt_store *into) {
+  if (obj == Py_None) {
+    *slot = 0;
+    return 0;
+  }
+  if (!Py_IS_TYPE(obj, st->function_type))
+    return type_error(obj, WASM_FUNCREF, what);
+  const wasmrt_funcref *ref = ((pyext_function *)obj)->ref;
+  wasmrt_store_join(into, wasmrt_instance_store(wasmrt_funcref_instance(ref)));
+  *slot = (uint64_t)(uintptr_t)ref;
+  return 0;
+}
+
+static void registry_drop(void *registry) {
+  PyGILState_STATE g = PyGILState_Ensure();
+  Py_DECREF((PyObject *)registry);
+  PyGILState_Release(g);
+}
+
+/* Keeps `obj` alive as long as the group of `into`: wasm may keep an
+ * externref anywhere (tables, globals) and nothing tells us when it stops,
+ * so the group's registry (a dict id -> object) holds it until the group
+ * is freed. */
+static int keep_externref(PyObject *obj, wasmrt_store *into) {
+  if (!into) {
+    PyErr_SetString(PyExc_SystemError, "externref without an owner");
+    return -1;
+  }
+  PyObject *registry = wasmrt_store_find(into, registry_drop);
+  if (!registry) {
+    registry = PyDict_New();
+    if (!registry)
+      return -1;
+    if (!wasmrt_store_keep(into, registry, registry_drop)) {
+      Py_DECREF(registry);
+      PyErr_NoMemory();
+      return -1;
+    }
+  }
+  PyObject *key = PyLong_FromVoidPtr(obj);
+  int rc = key ? PyDict_SetItem(registry, key, obj) : -1;
+  Py_XDECREF(key);
+  return rc;
+}
+
 int pyext_to_slots(pyext_state *st, PyObject *obj, wasm_valtype type,
-                   uint64_t *slots, const char *what) {
+                   uint64_t *slots, const char *what, wasmrt_store *into) {
   if (Py_IS_TYPE(obj, st->value_type))
     return value_to_slots((pyext_value *)obj, type, slots, what);
   switch (type) {
@@ -119,22 +167,13 @@ int pyext_to_slots(pyext_state *st, PyObject *obj, wasm_valtype type,
       return type_error(obj, type, what);
     return v128_to_slots(obj, slots, what);
   case WASM_FUNCREF:
-    if (obj == Py_None) {
-      slots[0] = 0;
-      return 0;
-    }
-    if (Py_IS_TYPE(obj, st->function_type)) {
-      slots[0] = (uint64_t)(uintptr_t)((pyext_function *)obj)->ref;
-      return 0;
-    }
-    return type_error(obj, type, what);
+    return funcref_to_slot(st, obj, slots, what, into);
   case WASM_EXTERNREF:
     if (obj == Py_None) {
       slots[0] = 0;
       return 0;
     }
-    /* Any object; kept alive by the registry (see table.c). */
-    if (pyext_keep_externref(st, obj) < 0)
+    if (keep_externref(obj, into) < 0)
       return -1;
     slots[0] = (uint64_t)(uintptr_t)obj;
     return 0;
@@ -142,16 +181,8 @@ int pyext_to_slots(pyext_state *st, PyObject *obj, wasm_valtype type,
   return type_error(obj, type, what);
 }
 
-int pyext_keep_externref(pyext_state *st, PyObject *obj) {
-  if (!st->externrefs && !(st->externrefs = PyDict_New()))
-    return -1;
-  PyObject *key = PyLong_FromVoidPtr(obj);
-  int rc = key ? PyDict_SetItem(st->externrefs, key, obj) : -1;
-  Py_XDECREF(key);
-  return rc;
-}
-
-PyObject *pyext_from_slots(wasm_valtype type, const uint64_t *slots) {
+PyObject *pyext_from_slots(pyext_state *st, wasm_valtype type,
+                           const uint64_t *slots) {
   switch (type) {
   case WASM_I32:
     return PyLong_FromLong((int32_t)(uint32_t)slots[0]);
@@ -181,9 +212,7 @@ PyObject *pyext_from_slots(wasm_valtype type, const uint64_t *slots) {
   case WASM_FUNCREF:
     if (slots[0] == 0)
       Py_RETURN_NONE;
-    PyErr_SetString(PyExc_NotImplementedError,
-                    "non-null reference values are not supported yet");
-    return NULL;
+    return pyext_funcref_wrap(st, (const wasmrt_funcref *)(uintptr_t)slots[0]);
   }
   PyErr_SetString(PyExc_SystemError, "unknown value type");
   return NULL;
@@ -205,9 +234,9 @@ void pyext_format_signature(const wasm_functype *ft, char *buf, size_t size) {
 }
 
 int pyext_to_value(pyext_state *st, PyObject *obj, wasm_valtype type,
-                   wasmrt_value *out) {
+                   wasmrt_value *out, wasmrt_store *into) {
   uint64_t slots[2] = {0, 0};
-  if (pyext_to_slots(st, obj, type, slots, "global value") < 0)
+  if (pyext_to_slots(st, obj, type, slots, "global value", into) < 0)
     return -1;
   memset(out, 0, sizeof *out);
   out->type = type;
@@ -228,7 +257,7 @@ int pyext_to_value(pyext_state *st, PyObject *obj, wasm_valtype type,
   return 0;
 }
 
-PyObject *pyext_from_value(const wasmrt_value *v) {
+PyObject *pyext_from_value(pyext_state *st, const wasmrt_value *v) {
   uint64_t slots[2] = {0, 0};
   switch (v->type) {
   case WASM_I32:
@@ -245,7 +274,7 @@ PyObject *pyext_from_value(const wasmrt_value *v) {
     memcpy(&slots[0], &v->of, 8);
     break;
   }
-  return pyext_from_slots(v->type, slots);
+  return pyext_from_slots(st, v->type, slots);
 }
 
 /* --------------------------------------------------------------- Value */
@@ -259,7 +288,7 @@ static PyObject *value_make(PyTypeObject *cls, wasm_valtype type,
   char what[32];
   snprintf(what, sizeof what, "Value.%s()", wasm_valtype_str(type));
   if (Py_IS_TYPE(arg, st->value_type) ||
-      pyext_to_slots(st, arg, type, slots, what) < 0) {
+      pyext_to_slots(st, arg, type, slots, what, NULL) < 0) {
     if (!PyErr_Occurred())
       type_error(arg, type, what);
     return NULL;
@@ -311,7 +340,7 @@ static PyObject *value_payload(pyext_value *v) {
     return f32_repr(f);
   }
   uint64_t slots[2] = {v->lo, v->hi};
-  PyObject *py = pyext_from_slots(v->type, slots);
+  PyObject *py = pyext_from_slots(NULL, v->type, slots);
   if (!py)
     return NULL;
   PyObject *r = PyObject_Repr(py);
@@ -346,7 +375,7 @@ static PyObject *value_repr(PyObject *self) {
 static PyObject *value_get_value(PyObject *self, void *closure) {
   pyext_value *v = (pyext_value *)self;
   uint64_t slots[2] = {v->lo, v->hi};
-  return pyext_from_slots(v->type, slots);
+  return pyext_from_slots(NULL, v->type, slots);
 }
 
 static PyObject *value_richcompare(PyObject *a, PyObject *b, int op) {

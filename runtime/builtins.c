@@ -79,7 +79,7 @@ static void b_table_set(wasmrt_vmctx *vmctx, uint32_t table, uint32_t idx,
 
 static int32_t b_table_grow(wasmrt_vmctx *vmctx, uint32_t table, void *init,
                             uint32_t delta) {
-  return (int32_t)wasmrt_table_grow(vmctx->tables[table], delta, init);
+  return (int32_t)rt_table_grow(vmctx->tables[table], delta, init);
 }
 
 static void b_table_fill(wasmrt_vmctx *vmctx, uint32_t table, uint32_t dst,

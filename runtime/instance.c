@@ -13,6 +13,9 @@ _Static_assert(offsetof(wasmrt_host_binding, builtins) ==
                "binding builtins offset");
 _Static_assert(offsetof(wasmrt_host_binding, header) == 0, "binding header");
 
+static wasmrt_instance *instance_alloc(const wasmrt_options *options,
+                                       wasm_error *err);
+
 /* -------------------------------------------------------------- helpers */
 
 static bool fail(wasm_error *err, wasm_error_kind kind, const char *msg) {
@@ -39,17 +42,6 @@ static void *alloc_array(size_t n, size_t size) {
   return calloc(n ? n : 1, size);
 }
 
-static bool retain_dep(wasmrt_instance *inst, wasmrt_instance *dep) {
-  for (uint32_t i = 0; i < inst->num_deps; i++) {
-    if (inst->deps[i] == dep) {
-      return true;
-    }
-  }
-  wasmrt_instance_retain(dep);
-  inst->deps[inst->num_deps++] = dep;
-  return true;
-}
-
 /* ----------------------------------------------------------- allocation */
 
 static bool alloc_arrays(wasmrt_instance *inst, wasm_error *err) {
@@ -58,6 +50,8 @@ static bool alloc_arrays(wasmrt_instance *inst, wasm_error *err) {
   inst->num_tables = m->num_imported_tables + m->num_tables;
   inst->num_memories = m->num_imported_memories + m->num_memories;
   inst->num_globals = m->num_imported_globals + m->num_globals;
+  inst->num_imported_funcs = m->num_imported_funcs;
+  inst->num_elems = m->num_elems;
   inst->memories = alloc_array(inst->num_memories, sizeof(void *));
   inst->tables = alloc_array(inst->num_tables, sizeof(void *));
   inst->globals = alloc_array(inst->num_globals, sizeof(void *));
@@ -69,13 +63,12 @@ static bool alloc_arrays(wasmrt_instance *inst, wasm_error *err) {
   inst->bindings =
       alloc_array(m->num_imported_funcs, sizeof(wasmrt_host_binding));
   inst->hostfns = alloc_array(m->num_imported_funcs, sizeof(void *));
-  inst->deps = alloc_array(m->num_imported_funcs, sizeof(void *));
   inst->elems = alloc_array(m->num_elems, sizeof(rt_elem_seg));
   inst->datas = alloc_array(m->num_datas, sizeof(rt_data_seg));
   if (!inst->memories || !inst->tables || !inst->globals ||
       !inst->func_imports || !inst->type_ids || !inst->funcrefs ||
-      !inst->own_refs || !inst->bindings || !inst->hostfns || !inst->deps ||
-      !inst->elems || !inst->datas) {
+      !inst->own_refs || !inst->bindings || !inst->hostfns || !inst->elems ||
+      !inst->datas) {
     return fail(err, WASM_ERR_RESOURCE, "out of memory for an instance");
   }
   wasmrt_vmctx *v = &inst->vmctx;
@@ -114,7 +107,8 @@ static bool link_func(wasmrt_instance *inst, const wasm_import *imp, uint32_t i,
     }
     inst->func_imports[i] = (wasmrt_func_import){f->native, f->vmctx};
     inst->funcrefs[i] = f;
-    return !rt_fref(f)->owner || retain_dep(inst, rt_fref(f)->owner);
+    rt_store_join_ref(inst->own.store, f); /* it may call back into us */
+    return true;
   }
   wasmrt_hostfn *h = ext->of.hostfn;
   if (ext->kind != WASMRT_EXTERN_HOSTFN || !h || h->type_id != want) {
@@ -156,7 +150,8 @@ static bool link_table(wasmrt_instance *inst, const wasm_import *imp,
     return link_error(err, imp, "incompatible import type",
                       "table type mismatch");
   }
-  wasmrt_table_retain(t);
+  /* Both may hold funcrefs of the other side: one group. */
+  wasmrt_store_join(inst->own.store, wasmrt_table_store(t));
   inst->tables[i] = t;
   return true;
 }
@@ -189,7 +184,11 @@ static bool link_global(wasmrt_instance *inst, const wasm_import *imp,
     return link_error(err, imp, "incompatible import type",
                       "global type mismatch");
   }
-  wasmrt_global_retain(g);
+  if (wasmrt_global_store(g)) {
+    wasmrt_store_join(inst->own.store, wasmrt_global_store(g));
+  } else {
+    wasmrt_global_retain(g); /* a leaf, released with our group */
+  }
   inst->globals[i] = g;
   return true;
 }
@@ -296,7 +295,8 @@ static bool create_objects(wasmrt_instance *inst, wasm_error *err) {
   for (uint32_t k = 0; k < m->num_tables; k++) {
     uint32_t i = m->num_imported_tables + k;
     uint32_t cap = inst->opts.max_table_elems;
-    inst->tables[i] = rt_table_new_capped(m->tables[k], NULL, cap, err);
+    inst->tables[i] =
+        rt_table_new_in(inst->own.store, m->tables[k], NULL, cap, err);
     if (!inst->tables[i]) {
       return false;
     }
@@ -319,7 +319,8 @@ static bool create_objects(wasmrt_instance *inst, wasm_error *err) {
       return false;
     }
     v.type = m->globals[k].type.type; /* ref.null's heap type aside */
-    inst->globals[i] = wasmrt_global_new(m->globals[k].type, &v, err);
+    inst->globals[i] =
+        rt_global_new_in(inst->own.store, m->globals[k].type, &v, err);
     if (!inst->globals[i]) {
       return false;
     }
@@ -387,11 +388,6 @@ static bool apply_elems(wasmrt_instance *inst, wasmrt_trap *trap,
       }
       if (seg->num_items) {
         memcpy(t->elems + dst, seg->items, seg->num_items * sizeof(void *));
-      }
-      /* Our funcrefs now live in another's table: stay alive with it. */
-      if (el->table_index < m->num_imported_tables && seg->num_items &&
-          !rt_table_keep(t, inst)) {
-        return fail(err, WASM_ERR_RESOURCE, "out of memory");
       }
     }
     if (el->mode != WASM_SEGMENT_PASSIVE) {
@@ -465,20 +461,17 @@ wasmrt_instance *wasmrt_instance_new(const wasm_module *module,
   if (trap) {
     *trap = (wasmrt_trap){.code = WASMRT_TRAP_NONE};
   }
-  if (!check_code(module, code, err)) {
-    return NULL;
+  wasmrt_instance *inst = NULL;
+  if (check_code(module, code, err)) {
+    inst = instance_alloc(options, err);
+  } else if (options && options->keep_drop) {
+    options->keep_drop(options->keep);
   }
-  wasmrt_instance *inst = calloc(1, sizeof *inst);
   if (!inst) {
-    fail(err, WASM_ERR_RESOURCE, "out of memory for an instance");
     return NULL;
   }
-  atomic_init(&inst->refs, 1);
   inst->module = module;
   inst->code = code;
-  if (options) {
-    inst->opts = *options;
-  }
   if (!inst->opts.max_table_elems) {
     inst->opts.max_table_elems = WASMRT_DEFAULT_MAX_TABLE_ELEMS;
   }
@@ -491,8 +484,9 @@ wasmrt_instance *wasmrt_instance_new(const wasm_module *module,
          run_start(inst, trap, err);
   }
   if (!ok) {
-    /* A table that received our funcrefs keeps us alive (the spec keeps
-     * a failed instance's partial effects). */
+    /* Our group lives on while a handle reaches it (a table of another
+     * instance may hold our funcrefs: the spec keeps a failed
+     * instance's partial effects). */
     wasmrt_instance_release(inst);
     return NULL;
   }
@@ -501,24 +495,26 @@ wasmrt_instance *wasmrt_instance_new(const wasm_module *module,
 
 /* ------------------------------------------------------------ lifetime */
 
-static void instance_free(wasmrt_instance *inst) {
-  const wasm_module *m = inst->module;
-  for (uint32_t i = 0; inst->memories && i < inst->num_memories; i++) {
-    wasmrt_memory_release(inst->memories[i]);
+/* Phase 0 lets go of the leaves this instance holds (memories, host
+ * functions, numeric globals); phase 1 frees it. Nothing here reads the
+ * module description: the embedder may have freed it already. */
+static void instance_drop(rt_owned *o, int phase) {
+  wasmrt_instance *inst = RT_CONTAINER(o, wasmrt_instance, own);
+  if (phase == 0) {
+    for (uint32_t i = 0; inst->memories && i < inst->num_memories; i++) {
+      wasmrt_memory_release(inst->memories[i]);
+    }
+    for (uint32_t i = 0; inst->globals && i < inst->num_globals; i++) {
+      if (inst->globals[i] && !wasmrt_global_store(inst->globals[i])) {
+        wasmrt_global_release(inst->globals[i]);
+      }
+    }
+    for (uint32_t i = 0; inst->hostfns && i < inst->num_imported_funcs; i++) {
+      wasmrt_hostfn_release(inst->hostfns[i]);
+    }
+    return;
   }
-  for (uint32_t i = 0; inst->tables && i < inst->num_tables; i++) {
-    wasmrt_table_release(inst->tables[i]);
-  }
-  for (uint32_t i = 0; inst->globals && i < inst->num_globals; i++) {
-    wasmrt_global_release(inst->globals[i]);
-  }
-  for (uint32_t i = 0; inst->hostfns && i < m->num_imported_funcs; i++) {
-    wasmrt_hostfn_release(inst->hostfns[i]);
-  }
-  for (uint32_t i = 0; i < inst->num_deps; i++) {
-    wasmrt_instance_release(inst->deps[i]);
-  }
-  for (uint32_t s = 0; inst->elems && s < m->num_elems; s++) {
+  for (uint32_t s = 0; inst->elems && s < inst->num_elems; s++) {
     free(inst->elems[s].items);
   }
   free(inst->memories);
@@ -530,20 +526,49 @@ static void instance_free(wasmrt_instance *inst) {
   free(inst->own_refs);
   free(inst->bindings);
   free(inst->hostfns);
-  free(inst->deps);
   free(inst->elems);
   free(inst->datas);
   free(inst);
 }
 
+/* An empty instance in a group of its own, holding the embedder's `keep`
+ * (dropped at once if this fails). */
+static wasmrt_instance *instance_alloc(const wasmrt_options *options,
+                                       wasm_error *err) {
+  wasmrt_instance *inst = calloc(1, sizeof *inst);
+  wasmrt_store *s = inst ? rt_store_new() : NULL;
+  if (options && options->keep_drop &&
+      (!s || !wasmrt_store_keep(s, options->keep, options->keep_drop))) {
+    options->keep_drop(options->keep);
+  }
+  if (!s) {
+    free(inst);
+    fail(err, WASM_ERR_RESOURCE, "out of memory for an instance");
+    return NULL;
+  }
+  if (options) {
+    inst->opts = *options;
+  }
+  rt_store_add(s, &inst->own, instance_drop);
+  return inst;
+}
+
 void wasmrt_instance_retain(wasmrt_instance *inst) {
-  atomic_fetch_add(&inst->refs, 1);
+  wasmrt_store_retain(inst->own.store);
 }
 
 void wasmrt_instance_release(wasmrt_instance *inst) {
-  if (inst && atomic_fetch_sub(&inst->refs, 1) == 1) {
-    instance_free(inst);
+  if (inst) {
+    wasmrt_store_release(inst->own.store);
   }
+}
+
+wasmrt_store *wasmrt_instance_store(const wasmrt_instance *inst) {
+  return inst->own.store;
+}
+
+wasmrt_instance *wasmrt_funcref_instance(const wasmrt_funcref *fn) {
+  return rt_fref(fn)->owner;
 }
 
 /* ------------------------------------------------------------- access */

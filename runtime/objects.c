@@ -7,8 +7,24 @@
 
 /* -------------------------------------------------------------- tables */
 
-wasmrt_table *rt_table_new_capped(wasm_tabletype type, void *init, uint32_t cap,
-                                  wasm_error *err) {
+static void table_drop(rt_owned *o, int phase) {
+  rt_table *t = RT_CONTAINER(o, rt_table, own);
+  if (phase == 1) {
+    free(t->pub.elems);
+    pthread_mutex_destroy(&t->lock);
+    free(t);
+  }
+}
+
+/* The group for a new object: `store`'s (no handle is taken: the group
+ * owns the object), or a new one whose first handle is the caller's (NULL
+ * if out of memory). */
+static wasmrt_store *group_for(wasmrt_store *store) {
+  return store ? store : rt_store_new();
+}
+
+wasmrt_table *rt_table_new_in(wasmrt_store *store, wasm_tabletype type,
+                              void *init, uint32_t cap, wasm_error *err) {
   uint32_t limit = type.limits.has_max ? type.limits.max : UINT32_MAX;
   if (cap && cap < limit) {
     limit = cap;
@@ -21,7 +37,8 @@ wasmrt_table *rt_table_new_capped(wasm_tabletype type, void *init, uint32_t cap,
   }
   rt_table *t = calloc(1, sizeof *t);
   void **elems = calloc(type.limits.min ? type.limits.min : 1, sizeof *elems);
-  if (!t || !elems) {
+  wasmrt_store *s = t && elems ? group_for(store) : NULL;
+  if (!s) {
     free(t);
     free(elems);
     wasm_error_set(err, WASM_ERR_RESOURCE, WASM_NO_OFFSET,
@@ -37,60 +54,47 @@ wasmrt_table *rt_table_new_capped(wasm_tabletype type, void *init, uint32_t cap,
   t->elem_type = type.elem;
   t->has_max = type.limits.has_max;
   t->limit = limit;
-  atomic_init(&t->refs, 1);
   pthread_mutex_init(&t->lock, NULL);
+  rt_store_add(s, &t->own, table_drop);
   return &t->pub;
+}
+
+/* Joins the group of a table of funcrefs with the group of `ref`. */
+static void join_elem(wasmrt_table *table, const void *ref) {
+  if (rt_tab(table)->elem_type == WASM_FUNCREF) {
+    rt_store_join_ref(rt_tab(table)->own.store, ref);
+  }
 }
 
 wasmrt_table *wasmrt_table_new(wasm_tabletype type, void *init,
                                wasm_error *err) {
-  return rt_table_new_capped(type, init, WASMRT_DEFAULT_MAX_TABLE_ELEMS, err);
+  wasmrt_table *t =
+      rt_table_new_in(NULL, type, init, WASMRT_DEFAULT_MAX_TABLE_ELEMS, err);
+  if (t) {
+    join_elem(t, init);
+  }
+  return t;
 }
 
 void wasmrt_table_retain(wasmrt_table *table) {
-  atomic_fetch_add(&rt_tab(table)->refs, 1);
+  wasmrt_store_retain(rt_tab(table)->own.store);
 }
 
 void wasmrt_table_release(wasmrt_table *table) {
-  if (!table) {
-    return;
+  if (table) {
+    wasmrt_store_release(rt_tab(table)->own.store);
   }
-  rt_table *t = rt_tab(table);
-  if (atomic_fetch_sub(&t->refs, 1) != 1) {
-    return;
-  }
-  for (uint32_t i = 0; i < t->num_keep; i++) {
-    wasmrt_instance_release(t->keep[i]);
-  }
-  free(t->keep);
-  free(t->pub.elems);
-  pthread_mutex_destroy(&t->lock);
-  free(t);
 }
 
-bool rt_table_keep(wasmrt_table *table, wasmrt_instance *inst) {
-  rt_table *t = rt_tab(table);
-  bool ok = true;
-  pthread_mutex_lock(&t->lock);
-  bool known = false;
-  for (uint32_t i = 0; i < t->num_keep && !known; i++) {
-    known = t->keep[i] == inst;
+wasmrt_store *wasmrt_table_store(const wasmrt_table *table) {
+  return rt_tab(table)->own.store;
+}
+
+void rt_store_join_ref(wasmrt_store *s, const void *ref) {
+  const rt_funcref *f = ref ? rt_fref(ref) : NULL;
+  if (f && f->owner) {
+    wasmrt_store_join(s, f->owner->own.store);
   }
-  if (!known && t->num_keep == t->cap_keep) {
-    uint32_t cap = t->cap_keep ? t->cap_keep * 2 : 4;
-    wasmrt_instance **k = realloc(t->keep, cap * sizeof *k);
-    ok = k != NULL;
-    if (ok) {
-      t->keep = k;
-      t->cap_keep = cap;
-    }
-  }
-  if (!known && ok) {
-    wasmrt_instance_retain(inst);
-    t->keep[t->num_keep++] = inst;
-  }
-  pthread_mutex_unlock(&t->lock);
-  return ok;
 }
 
 uint32_t wasmrt_table_size(const wasmrt_table *table) {
@@ -109,11 +113,17 @@ bool wasmrt_table_set(wasmrt_table *table, uint32_t idx, void *ref) {
   if (idx >= table->size) {
     return false;
   }
+  join_elem(table, ref);
   table->elems[idx] = ref;
   return true;
 }
 
 int64_t wasmrt_table_grow(wasmrt_table *table, uint32_t delta, void *init) {
+  join_elem(table, init);
+  return rt_table_grow(table, delta, init);
+}
+
+int64_t rt_table_grow(wasmrt_table *table, uint32_t delta, void *init) {
   rt_table *t = rt_tab(table);
   pthread_mutex_lock(&t->lock);
   uint32_t old = t->pub.size;
@@ -167,8 +177,18 @@ static void value_store(wasmrt_global *cell, const wasmrt_value *v) {
   }
 }
 
-wasmrt_global *wasmrt_global_new(wasm_globaltype type, const wasmrt_value *init,
-                                 wasm_error *err) {
+static bool is_ref(wasm_valtype t) {
+  return t == WASM_FUNCREF || t == WASM_EXTERNREF;
+}
+
+static void global_drop(rt_owned *o, int phase) {
+  if (phase == 1) {
+    free(RT_CONTAINER(o, rt_global, own));
+  }
+}
+
+wasmrt_global *rt_global_new_in(wasmrt_store *store, wasm_globaltype type,
+                                const wasmrt_value *init, wasm_error *err) {
   if (init->type != type.type) {
     wasm_error_set(err, WASM_ERR_INVALID, WASM_NO_OFFSET,
                    "type mismatch: global of type %s initialised with %s",
@@ -176,24 +196,50 @@ wasmrt_global *wasmrt_global_new(wasm_globaltype type, const wasmrt_value *init,
     return NULL;
   }
   rt_global *g = calloc(1, sizeof *g);
-  if (!g) {
+  wasmrt_store *s = g && is_ref(type.type) ? group_for(store) : NULL;
+  if (!g || (is_ref(type.type) && !s)) {
+    free(g);
     wasm_error_set(err, WASM_ERR_RESOURCE, WASM_NO_OFFSET, "out of memory");
     return NULL;
   }
   value_store(&g->cell, init);
   g->type = type;
   atomic_init(&g->refs, 1);
+  if (s) {
+    rt_store_add(s, &g->own, global_drop);
+  }
   return &g->cell;
 }
 
+wasmrt_global *wasmrt_global_new(wasm_globaltype type, const wasmrt_value *init,
+                                 wasm_error *err) {
+  wasmrt_global *g = rt_global_new_in(NULL, type, init, err);
+  if (g && type.type == WASM_FUNCREF) {
+    rt_store_join_ref(rt_glob(g)->own.store, init->of.ref);
+  }
+  return g;
+}
+
 void wasmrt_global_retain(wasmrt_global *global) {
-  atomic_fetch_add(&rt_glob(global)->refs, 1);
+  rt_global *g = rt_glob(global);
+  if (g->own.store) {
+    wasmrt_store_retain(g->own.store);
+  } else {
+    atomic_fetch_add(&g->refs, 1);
+  }
 }
 
 void wasmrt_global_release(wasmrt_global *global) {
-  if (global && atomic_fetch_sub(&rt_glob(global)->refs, 1) == 1) {
-    free(rt_glob(global));
+  rt_global *g = global ? rt_glob(global) : NULL;
+  if (g && g->own.store) {
+    wasmrt_store_release(g->own.store);
+  } else if (g && atomic_fetch_sub(&g->refs, 1) == 1) {
+    free(g);
   }
+}
+
+wasmrt_store *wasmrt_global_store(const wasmrt_global *global) {
+  return rt_glob(global)->own.store;
 }
 
 wasm_globaltype wasmrt_global_type(const wasmrt_global *global) {
@@ -238,6 +284,9 @@ bool wasmrt_global_set(wasmrt_global *global, const wasmrt_value *value,
                           "type mismatch: global of type %s set to %s",
                           wasm_valtype_str(type.type),
                           wasm_valtype_str(value->type));
+  }
+  if (type.type == WASM_FUNCREF) {
+    rt_store_join_ref(rt_glob(global)->own.store, value->of.ref);
   }
   value_store(global, value);
   return true;

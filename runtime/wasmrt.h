@@ -2,19 +2,36 @@
  * calls into wasm, traps, linear memories, tables, globals and host
  * functions.
  *
- * Objects
- * - Memories, tables, globals and host functions are standalone refcounted
- *   objects: an instance holds a reference on every one it creates or
- *   imports, and an embedder that keeps one beyond the instance retains it
- *   (wasmrt_*_retain / wasmrt_*_release). The handles are the ABI structs of
+ * Objects and ownership
+ * - Instances, tables and reference-typed globals live in *stores*:
+ *   ownership groups freed as a whole when the last handle on any of their
+ *   members is released. Inside a group objects point at each other
+ *   freely (an instance at its tables, a table at the instances whose
+ *   funcrefs it holds), so cycles never leak. A new instance, table or
+ *   global starts a group of its own; groups merge (for good) when a
+ *   reference may cross between them: an instance importing a table, a
+ *   reference-typed global or a function of another instance; a funcref of
+ *   another group stored by wasmrt_table_set/_grow/_new or
+ *   wasmrt_global_set/_new. Compiled code only ever sees references of its
+ *   own group, so nothing else needs joining — except what the embedder
+ *   passes into wasm by other ways (call arguments, host function
+ *   results): join the groups first (wasmrt_store_join of the callee's and
+ *   the funcref's instance stores). A consequence: an instance tied to a
+ *   long-lived group (say, importing a function of a long-lived instance)
+ *   is freed with that group, not before.
+ * - Memories, host functions and numeric globals hold no references: they
+ *   are plain refcounted leaves; an instance retains those it creates or
+ *   imports and releases them when its group dies.
+ * - Handles: wasmrt_*_retain / wasmrt_*_release count on the object's
+ *   store (for leaves, on the object). The handles are the ABI structs of
  *   wasmrt_abi.h, always allocated by the runtime (never by the embedder).
- * - Function references (wasmrt_funcref) belong to the instance that
- *   defines them. An instance retains the instances it imports functions
- *   from, and a table filled by an instance's active element segments keeps
- *   that instance alive. Otherwise the embedder keeps an instance alive as
- *   long as it uses references obtained from it.
+ *   A function reference (wasmrt_funcref) is valid as long as a handle
+ *   reaches the group of wasmrt_funcref_instance(fn).
  * - The module description and the artifact code passed to
- *   wasmrt_instance_new must outlive the instance.
+ *   wasmrt_instance_new must outlive the instance, that is its group: give
+ *   wasmrt_options.keep/keep_drop (or wasmrt_store_keep) to free them with
+ *   it. A group's embedder data (wasmrt_store_keep) is dropped after all
+ *   of its objects are freed, e.g. Python objects passed as externrefs.
  *
  * Traps
  * - Every host→wasm call goes through wasmrt_call, which returns a trap
@@ -178,6 +195,11 @@ typedef struct wasmrt_options {
   /* Stack wasm may use below the outermost host entry (0: default). It is
    * clamped to what the thread's stack really has left. */
   size_t stack_size;
+  /* If keep_drop is set, keep_drop(keep) runs exactly once: when the
+   * instance's group is freed, or before wasmrt_instance_new returns if it
+   * fails before the instance exists. For the code and description. */
+  void *keep;
+  void (*keep_drop)(void *keep);
 } wasmrt_options;
 
 /* Instantiates: links `imports` (one per module import, in order), creates
@@ -205,6 +227,31 @@ bool wasmrt_instance_export(wasmrt_instance *inst, const char *name, size_t len,
                             wasmrt_extern *out);
 /* The i-th export in module order (i < module->num_exports). */
 wasmrt_extern wasmrt_instance_export_at(wasmrt_instance *inst, uint32_t i);
+
+/* ------------------------------------------------------------- stores */
+
+/* The store (ownership group) handles on an object count on. A numeric
+ * global has none (NULL). See "Objects and ownership" above. */
+typedef struct wasmrt_store wasmrt_store;
+wasmrt_store *wasmrt_instance_store(const wasmrt_instance *inst);
+wasmrt_store *wasmrt_table_store(const wasmrt_table *table);
+wasmrt_store *wasmrt_global_store(const wasmrt_global *global);
+/* The instance a function reference belongs to (for a host function
+ * import, the importing instance). */
+wasmrt_instance *wasmrt_funcref_instance(const wasmrt_funcref *fn);
+/* A handle on a whole group (e.g. held by an embedder's funcref wrapper). */
+void wasmrt_store_retain(wasmrt_store *store);
+void wasmrt_store_release(wasmrt_store *store);
+/* Merges the groups of a and b (either may be NULL): from now on they live
+ * and die together. Thread-safe. */
+void wasmrt_store_join(wasmrt_store *a, wasmrt_store *b);
+/* Runs drop(data) when the group of `store` is freed, after its objects.
+ * False (and nothing kept) when out of memory. */
+bool wasmrt_store_keep(wasmrt_store *store, void *data,
+                       void (*drop)(void *data));
+/* The data of a wasmrt_store_keep with this `drop` in the group, or NULL
+ * (an embedder's per-group registry). */
+void *wasmrt_store_find(wasmrt_store *store, void (*drop)(void *data));
 
 /* Asks running wasm of this instance to stop at its next check (loop
  * header or call): the call then traps INTERRUPTED. Async-signal-safe. */

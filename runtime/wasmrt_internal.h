@@ -17,6 +17,24 @@
  * offset + access size always lands inside the reservation. */
 #define RT_RESERVATION ((size_t)8 << 30 | (size_t)RT_PAGE_SIZE)
 
+/* ------------------------------------------------------------ stores */
+
+/* Membership of an object in a store's group (store.c). `drop` runs twice
+ * when the group dies: phase 0 releases what the object holds outside the
+ * group (every member is still valid then), phase 1 frees the object. */
+typedef struct rt_owned rt_owned;
+typedef void (*rt_owned_drop)(rt_owned *o, int phase);
+struct rt_owned {
+  wasmrt_store *store; /* where handles on this object are counted */
+  rt_owned *next;
+  rt_owned_drop drop;
+};
+
+/* A new store with one reference (the first handle of its object). */
+wasmrt_store *rt_store_new(void);
+/* Puts `o` in the group of `s`; `o` is then counted on `s`. */
+void rt_store_add(wasmrt_store *s, rt_owned *o, rt_owned_drop drop);
+
 /* ------------------------------------------------------------ objects */
 
 typedef struct rt_memory {
@@ -30,20 +48,19 @@ typedef struct rt_memory {
 
 typedef struct rt_table {
   wasmrt_table pub;
-  atomic_uint refs;
+  rt_owned own; /* every table belongs to a group */
   pthread_mutex_t lock;
   wasm_valtype elem_type;
   bool has_max;
   uint32_t limit; /* min(declared max, cap) */
-  /* Instances whose funcrefs this table received from their element
-   * segments: kept alive as long as the table. */
-  wasmrt_instance **keep;
-  uint32_t num_keep, cap_keep;
 } rt_table;
 
+/* A reference-typed global belongs to a group (own.store set); a numeric
+ * one holds nothing and is a plain refcounted leaf (own.store NULL). */
 typedef struct rt_global {
   wasmrt_global cell; /* first: vmctx->globals point here */
-  atomic_uint refs;
+  rt_owned own;
+  atomic_uint refs; /* leaf globals only */
   wasm_globaltype type;
 } rt_global;
 
@@ -93,11 +110,12 @@ typedef struct rt_data_seg {
 
 struct wasmrt_instance {
   wasmrt_vmctx vmctx;
-  atomic_uint refs;
-  const wasm_module *module;
+  rt_owned own;              /* handles count on own.store */
+  const wasm_module *module; /* not used once the group dies */
   const wasmrt_artifact_info *code;
   wasmrt_options opts;
   uint32_t num_funcs, num_tables, num_memories, num_globals;
+  uint32_t num_imported_funcs, num_elems; /* copies, for freeing */
   wasmrt_memory **memories; /* vmctx arrays; each entry holds a reference */
   wasmrt_table **tables;
   wasmrt_global **globals;
@@ -107,8 +125,6 @@ struct wasmrt_instance {
   rt_funcref *own_refs;          /* defined functions, then host imports */
   wasmrt_host_binding *bindings; /* by imported function index */
   wasmrt_hostfn **hostfns;       /* retained, by imported function index */
-  wasmrt_instance **deps;        /* retained exporters of imported funcs */
-  uint32_t num_deps;
   rt_elem_seg *elems;
   rt_data_seg *datas;
 };
@@ -141,9 +157,17 @@ void rt_host_array_entry(wasmrt_vmctx *binding, uint64_t *slots);
  * async-signal-safe. */
 bool rt_registry_contains(uintptr_t addr);
 
-/* Tables: keep `inst` alive as long as `table`. */
-bool rt_table_keep(wasmrt_table *table, wasmrt_instance *inst);
-wasmrt_table *rt_table_new_capped(wasm_tabletype type, void *init, uint32_t cap,
-                                  wasm_error *err);
+/* Tables and globals created in the group of `store` (an instance's);
+ * NULL: a group of their own. No join with `init`'s group (the caller's
+ * references are its own group's). */
+wasmrt_table *rt_table_new_in(wasmrt_store *store, wasm_tabletype type,
+                              void *init, uint32_t cap, wasm_error *err);
+wasmrt_global *rt_global_new_in(wasmrt_store *store, wasm_globaltype type,
+                                const wasmrt_value *init, wasm_error *err);
+/* table.grow without joining `init`'s group (compiled code's references
+ * are always of the table's group). */
+int64_t rt_table_grow(wasmrt_table *table, uint32_t delta, void *init);
+/* Joins the group of `s` with that of funcref `ref` (NULL: nothing). */
+void rt_store_join_ref(wasmrt_store *s, const void *ref);
 
 #endif /* WASMRT_INTERNAL_H */
