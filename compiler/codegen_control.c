@@ -117,7 +117,7 @@ static void become_dead(cg_func *f) {
 
 bool cg_frame_push_func(cg_func *f);
 bool cg_frame_push_func(cg_func *f) {
-  cg_frame *fr;
+  cg_frame *fr = NULL;
   if (!new_frame(f, CG_FRAME_FUNC, NULL, &fr))
     return false;
   fr->nresults = f->type->nresults;

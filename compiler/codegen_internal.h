@@ -24,6 +24,12 @@ typedef struct cg_module {
   LLVMModuleRef mod;
   LLVMBuilderRef b;
   wasm_error *err;
+  const char *tune_cpu; /* "tune-cpu" function attribute, or NULL */
+  /* Partitioned compiles (compile.c): this module defines the functions
+   * with part_of[i] == part and declares the rest; partition 0 also holds
+   * entries, adapters, info and metadata. part_of NULL: all here. */
+  const uint8_t *part_of;
+  uint8_t part;
 
   LLVMTypeRef t_void, t_i1, t_i8, t_i32, t_i64, t_f32, t_f64, t_ptr, t_v128;
   unsigned md_invariant; /* kind id of !invariant.load */
@@ -88,7 +94,14 @@ LLVMTypeRef cg_valtype(cg_module *cm, wasm_valtype t);
 /* Native return type: void, the single result, or a struct of results. */
 LLVMTypeRef cg_return_type(cg_module *cm, uint32_t n, const wasm_valtype *t);
 LLVMTypeRef cg_sig_type(cg_module *cm, const wasm_functype *ft);
-bool cg_module_build(cg_module *cm, const wasmc_options *opts);
+/* Builds the partition described by cm->part_of/part. */
+bool cg_module_build(cg_module *cm);
+static inline bool cg_defines(const cg_module *cm, uint32_t i) {
+  return !cm->part_of || cm->part_of[i] == cm->part;
+}
+void cg_add_metadata(cg_module *cm, const uint8_t *blob, size_t len);
+/* Fills the cached types of a fresh context. */
+void cg_init_types(cg_module *cm);
 
 /* ------------------------------------------------------- codegen_func.c */
 bool cg_translate_function(cg_module *cm, uint32_t index);
@@ -140,7 +153,8 @@ typedef struct cg_target {
   LLVMTargetMachineRef tm;
   char triple[64];
   char cpu[64];
-  char *features; /* malloc'd */
+  const char *tune_cpu; /* scheduling model when it differs from cpu */
+  char *features;       /* malloc'd */
 } cg_target;
 
 bool cg_target_create(const wasmc_options *opts, cg_target *t, wasm_error *err);
@@ -149,8 +163,9 @@ bool cg_emit_object(cg_module *cm, cg_target *t, unsigned opt_level,
                     uint8_t **obj, size_t *obj_len, wasm_error *err);
 
 /* --------------------------------------------------------------- link.c */
-bool cg_link_shared(const uint8_t *obj, size_t obj_len, uint8_t **so,
-                    size_t *so_len, wasm_error *err);
+/* Links `n` objects (the partitions) into one shared object. */
+bool cg_link_shared(uint8_t *const *objs, const size_t *obj_lens, unsigned n,
+                    uint8_t **so, size_t *so_len, wasm_error *err);
 
 /* ------------------------------------------------------ artifact_write.c */
 /* Builds the `.wasmc` section contents (header + code-less module). */

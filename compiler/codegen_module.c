@@ -1,7 +1,7 @@
 /* codegen_module.c — module-level IR: value and signature types, function
  * declarations and their name-section aliases, array-ABI entries, import
- * adapters, wasmc_artifact_info and the `.wasmc` metadata global; and
- * wasmc_compile(), the driver of the whole pipeline. */
+ * adapters, wasmc_artifact_info and the `.wasmc` metadata global. One
+ * call builds one partition of the module (see compile.c). */
 #include "codegen_internal.h"
 #include "wasmrt_abi.h"
 #include "wasmrt_artifact_format.h"
@@ -81,6 +81,14 @@ static void set_common_attrs(cg_module *cm, LLVMValueRef fn) {
   LLVMAddAttributeAtIndex(
       fn, LLVMAttributeFunctionIndex,
       LLVMCreateStringAttribute(cm->ctx, "disable-tail-calls", 18, "true", 4));
+  /* The target machine takes a CPU but no tuning CPU; the function
+   * attribute is how clang passes -mtune, and the X86 back end honours it
+   * per function. */
+  if (cm->tune_cpu)
+    LLVMAddAttributeAtIndex(
+        fn, LLVMAttributeFunctionIndex,
+        LLVMCreateStringAttribute(cm->ctx, "tune-cpu", 8, cm->tune_cpu,
+                                  (unsigned)strlen(cm->tune_cpu)));
 }
 
 /* Exported with protected visibility: visible to dlsym, yet calls inside
@@ -124,6 +132,10 @@ static void sanitize_name(wasm_name n, char *out, size_t cap) {
   out[k] = '\0';
 }
 
+/* Every partition walks all functions so that duplicate names resolve the
+ * same way everywhere; a function defined in another partition leaves an
+ * unused declaration of its alias name (dropped from the object) only to
+ * reserve that name. */
 static void add_name_aliases(cg_module *cm) {
   const wasm_module *m = cm->m;
   char name[160];
@@ -139,6 +151,10 @@ static void add_name_aliases(cg_module *cm) {
     if (LLVMGetNamedGlobalAlias(cm->mod, name, strlen(name)) ||
         LLVMGetNamedFunction(cm->mod, name))
       continue;
+    if (!cg_defines(cm, i)) {
+      LLVMAddFunction(cm->mod, name, LLVMGlobalGetValueType(cm->funcs[i]));
+      continue;
+    }
     LLVMValueRef a = LLVMAddAlias2(
         cm->mod, LLVMGlobalGetValueType(cm->funcs[i]), 0, cm->funcs[i], name);
     LLVMSetVisibility(a, LLVMProtectedVisibility);
@@ -322,7 +338,7 @@ static bool build_artifact_info(cg_module *cm) {
 }
 
 /* The metadata blob, in its own section; kept alive by being exported. */
-static void add_metadata(cg_module *cm, const uint8_t *blob, size_t len) {
+void cg_add_metadata(cg_module *cm, const uint8_t *blob, size_t len) {
   LLVMValueRef init =
       LLVMConstStringInContext2(cm->ctx, (const char *)blob, len, true);
   LLVMValueRef g = const_global(cm, "wasmc_metadata", init);
@@ -331,93 +347,21 @@ static void add_metadata(cg_module *cm, const uint8_t *blob, size_t len) {
   LLVMSetVisibility(g, LLVMProtectedVisibility);
 }
 
-bool cg_module_build(cg_module *cm, const wasmc_options *opts) {
+bool cg_module_build(cg_module *cm) {
   const wasm_module *m = cm->m;
   if (!declare_functions(cm))
     return false;
   for (uint32_t i = 0; i < m->num_funcs; i++)
-    if (!cg_translate_function(cm, i))
+    if (cg_defines(cm, i) && !cg_translate_function(cm, i))
       return false;
+  add_name_aliases(cm);
+  if (cm->part != 0)
+    return true;
   for (uint32_t i = 0; i < m->num_funcs; i++)
     if (!build_array_entry(cm, i))
       return false;
   for (uint32_t i = 0; i < m->num_imported_funcs; i++)
     if (!build_import_adapter(cm, i))
       return false;
-  add_name_aliases(cm);
   return build_artifact_info(cm);
-}
-
-/* ----------------------------------------------------------- the driver */
-
-static void init_types(cg_module *cm) {
-  LLVMContextRef c = cm->ctx;
-  cm->t_void = LLVMVoidTypeInContext(c);
-  cm->t_i1 = LLVMInt1TypeInContext(c);
-  cm->t_i8 = LLVMInt8TypeInContext(c);
-  cm->t_i32 = LLVMInt32TypeInContext(c);
-  cm->t_i64 = LLVMInt64TypeInContext(c);
-  cm->t_f32 = LLVMFloatTypeInContext(c);
-  cm->t_f64 = LLVMDoubleTypeInContext(c);
-  cm->t_ptr = LLVMPointerTypeInContext(c, 0);
-  cm->t_v128 = LLVMVectorType(cm->t_i64, 2);
-  cm->md_invariant = LLVMGetMDKindIDInContext(c, "invariant.load", 14);
-  cm->md_empty = LLVMMetadataAsValue(c, LLVMMDNodeInContext2(c, NULL, 0));
-}
-
-static bool compile_module(const wasm_module *m, const uint8_t *wasm,
-                           size_t len, const wasmc_options *opts,
-                           cg_target *tgt, uint8_t **obj, size_t *obj_len,
-                           wasm_error *err) {
-  cg_module cm = {.m = m, .err = err};
-  cm.ctx = LLVMContextCreate();
-  cm.mod = LLVMModuleCreateWithNameInContext("wasm", cm.ctx);
-  cm.b = LLVMCreateBuilderInContext(cm.ctx);
-  init_types(&cm);
-  uint8_t *blob = NULL;
-  size_t blob_len = 0;
-  bool ok = cg_module_build(&cm, opts) &&
-            cg_artifact_section(wasm, len, tgt, &blob, &blob_len, err);
-  if (ok) {
-    add_metadata(&cm, blob, blob_len);
-    ok = cg_emit_object(&cm, tgt, opts->opt_level, obj, obj_len, err);
-  }
-  free(blob);
-  free(cm.sig_types);
-  free(cm.funcs);
-  LLVMDisposeBuilder(cm.b);
-  LLVMDisposeModule(cm.mod);
-  LLVMContextDispose(cm.ctx);
-  return ok;
-}
-
-void wasmc_options_init(wasmc_options *opts) {
-  opts->opt_level = 2;
-  opts->cpu = "generic";
-}
-
-bool wasmc_compile(const uint8_t *wasm, size_t len, const wasmc_options *opts,
-                   uint8_t **so_bytes, size_t *so_len, wasm_error *err) {
-  wasmc_options defaults;
-  wasmc_options_init(&defaults);
-  if (!opts)
-    opts = &defaults;
-  *so_bytes = NULL;
-  *so_len = 0;
-  wasm_module *m = NULL;
-  if (!wasm_module_load(wasm, len, &m, err))
-    return false;
-  cg_target tgt;
-  uint8_t *obj = NULL;
-  size_t obj_len = 0;
-  bool ok = cg_target_create(opts, &tgt, err);
-  if (ok) {
-    ok = compile_module(m, wasm, len, opts, &tgt, &obj, &obj_len, err);
-    cg_target_dispose(&tgt);
-  }
-  wasm_module_free(m);
-  if (ok)
-    ok = cg_link_shared(obj, obj_len, so_bytes, so_len, err);
-  free(obj);
-  return ok;
 }

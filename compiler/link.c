@@ -77,21 +77,27 @@ static bool read_file(const char *path, uint8_t **out, size_t *len,
   return true;
 }
 
-/* Runs the linker without a shell; its stderr goes to `log`. */
-static bool run_lld(const char *obj, const char *so, const char *log,
-                    wasm_error *err) {
-  char *argv[] = {(char *)WASMC_LLD_PATH,
-                  "-shared",
-                  "--no-undefined",
-                  "-z",
-                  "now",
-                  "-z",
-                  "relro",
-                  "--hash-style=gnu",
-                  "-o",
-                  (char *)so,
-                  (char *)obj,
-                  NULL};
+/* At most this many objects go to one link (compile.c caps partitions). */
+#define MAX_OBJS 8
+
+/* Runs the linker without a shell on objs[0..n); its stderr goes to
+ * `log`. */
+static bool run_lld(char *const *objs, unsigned n, const char *so,
+                    const char *log, wasm_error *err) {
+  char *argv[12 + MAX_OBJS] = {(char *)WASMC_LLD_PATH,
+                               "-shared",
+                               "--no-undefined",
+                               "-z",
+                               "now",
+                               "-z",
+                               "relro",
+                               "--hash-style=gnu",
+                               "-o",
+                               (char *)so};
+  unsigned k = 10;
+  for (unsigned i = 0; i < n; i++)
+    argv[k++] = objs[i];
+  argv[k] = NULL;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_TRUNC,
@@ -121,22 +127,38 @@ static bool run_lld(const char *obj, const char *so, const char *log,
                         "linker failed: %s", msg);
 }
 
-bool cg_link_shared(const uint8_t *obj, size_t obj_len, uint8_t **so,
-                    size_t *so_len, wasm_error *err) {
+static void make_path(char *out, size_t cap, const char *dir, const char *name,
+                      unsigned i) {
+  snprintf(out, cap, "%s/%s%u.o", dir, name, i);
+}
+
+bool cg_link_shared(uint8_t *const *objs, const size_t *obj_lens, unsigned n,
+                    uint8_t **so, size_t *so_len, wasm_error *err) {
+  if (n == 0 || n > MAX_OBJS)
+    return wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET,
+                          "cannot link %u objects", n);
   const char *tmp = getenv("TMPDIR");
   char dir[512];
   snprintf(dir, sizeof dir, "%s/wasmc-XXXXXX", tmp && *tmp ? tmp : "/tmp");
   if (!mkdtemp(dir))
     return io_error(err, "cannot create temporary directory in",
                     tmp && *tmp ? tmp : "/tmp");
-  char obj_path[600], so_path[600], log_path[600];
-  snprintf(obj_path, sizeof obj_path, "%s/module.o", dir);
+  char obj_paths[MAX_OBJS][600], so_path[600], log_path[600];
+  char *obj_argv[MAX_OBJS];
   snprintf(so_path, sizeof so_path, "%s/module.so", dir);
   snprintf(log_path, sizeof log_path, "%s/lld.log", dir);
-  bool ok = write_file(obj_path, obj, obj_len, err) &&
-            run_lld(obj_path, so_path, log_path, err) &&
-            read_file(so_path, so, so_len, err);
-  unlink(obj_path);
+  unsigned written = 0;
+  bool ok = true;
+  for (; ok && written < n; written++) {
+    make_path(obj_paths[written], sizeof obj_paths[written], dir, "module",
+              written);
+    obj_argv[written] = obj_paths[written];
+    ok = write_file(obj_paths[written], objs[written], obj_lens[written], err);
+  }
+  ok = ok && run_lld(obj_argv, n, so_path, log_path, err) &&
+       read_file(so_path, so, so_len, err);
+  for (unsigned i = 0; i < written; i++)
+    unlink(obj_paths[i]);
   unlink(so_path);
   unlink(log_path);
   rmdir(dir);

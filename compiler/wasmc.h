@@ -28,9 +28,14 @@ typedef struct wasmc_options {
    * no libm); "native": this host's CPU and features; anything else: an
    * LLVM CPU name ("skylake", "x86-64-v3", ...). */
   const char *cpu;
+  /* Compile threads: 0 (the default) splits modules with at least ~96 KiB
+   * of code into up to one partition per online CPU (at most 4), each
+   * compiled on its own thread; 1 compiles on the calling thread; N > 1
+   * forces N partitions (at most 4, at most one per function). */
+  unsigned threads;
 } wasmc_options;
 
-/* Fills defaults: -O2, "generic". */
+/* Fills defaults: -O2, "generic", automatic threads. */
 WASMC_API void wasmc_options_init(wasmc_options *opts);
 
 /* Decodes, validates and compiles `wasm`. On success *so_bytes (malloc'd,
