@@ -1,13 +1,17 @@
 /* `wasmc run [options] FILE.wasm|FILE.wat|FILE.so [ARGS...]`: runs a WASI
- * command (or one export) from the shell. Wasm is compiled in memory on
- * every run (no cache here; the Python side has one). */
+ * command (or one export) from the shell. Wasm is compiled through the
+ * per-user artifact cache (loader/wasmrt_cache.h), shared with Python. */
+#define _GNU_SOURCE /* dl_iterate_phdr */
 #include "cli.h"
 #include "cli_compile.h"
 #include "run_imports.h"
+#include "wasmrt_cache.h"
 #include "wasmrt_loader.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <link.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +21,15 @@
 
 static const char run_help[] =
     "usage: wasmc run [--dir HOST[::GUEST]]... [--env K=V]... [--invoke NAME]\n"
-    "                 [--bench] [-O N] [--cpu=CPU] FILE.wasm|FILE.wat|FILE.so\n"
-    "                 [ARGS...]\n"
+    "                 [--bench] [--no-cache] [-O N] [--cpu=CPU]\n"
+    "                 FILE.wasm|FILE.wat|FILE.so [ARGS...]\n"
     "Runs a WASI program (wasi_snapshot_preview1 or wasi_unstable): calls\n"
     "its _start, or the export NAME with ARGS as its parameters (results\n"
-    "are printed one per line). A .wasm/.wat file is compiled in memory at\n"
-    "-O N (default 2) on each run -- there is no cache; compile once with\n"
-    "`wasmc IN.wasm -o OUT.so` and run the .so to skip it.\n"
+    "are printed one per line). A .wasm/.wat file is compiled at -O N\n"
+    "(default 2) for --cpu CPU (default generic) through the artifact cache:\n"
+    "$WASMC_CACHE_DIR, else $XDG_CACHE_HOME/wasmc, else ~/.cache/wasmc\n"
+    "(WASMC_CACHE_DIR=0 disables it); a later run of the same module with\n"
+    "the same options only loads the cached code.\n"
     "  --dir HOST[::GUEST]  preopen host directory HOST as GUEST (default:\n"
     "                       HOST); nothing else on the host is reachable\n"
     "  --env K=V            set an environment variable of the program\n"
@@ -32,7 +38,11 @@ static const char run_help[] =
     "                       bench.end), `compile-ns` and `instantiate-ns`\n"
     "                       to stderr at exit. Imports bench.start and\n"
     "                       bench.end (() -> ()) are always provided; without\n"
-    "                       --bench they are no-ops.\n"
+    "                       --bench they are no-ops. compile-ns is the\n"
+    "                       time to get the code: compiling, or loading it\n"
+    "                       from the cache on a hit.\n"
+    "  --no-cache           compile in memory; neither read nor write the\n"
+    "                       cache\n"
     "Exit status: the program's (proc_exit or 0); 134 (128 + SIGABRT) after\n"
     "a trap, with `error: wasm trap: MESSAGE` on stderr; 1 if the file does\n"
     "not load, compile or link (unknown imports are named); 2 on usage.\n";
@@ -42,7 +52,7 @@ typedef struct run_opts {
   const char **envs;
   size_t ndirs, nenvs;
   const char *invoke, *path, *cpu;
-  bool bench;
+  bool bench, no_cache;
   unsigned opt;
   int nargs;
   char **args; /* after FILE */
@@ -79,6 +89,8 @@ static int parse_run_args(int argc, char **argv, run_opts *o) {
       return WASMC_EXIT_OK;
     } else if (strcmp(s, "--bench") == 0) {
       o->bench = true;
+    } else if (strcmp(s, "--no-cache") == 0) {
+      o->no_cache = true;
     } else if (take_value(argc, argv, &i, "--dir", &v)) {
       o->dirs[o->ndirs++] = v;
     } else if (take_value(argc, argv, &i, "--env", &v) && strchr(v, '=') &&
@@ -114,26 +126,75 @@ static int parse_run_args(int argc, char **argv, run_opts *o) {
 
 /* ------------------------------------------------------------- loading */
 
+/* A cache hit: the entry is intact and the loader accepts it (an entry
+ * it refuses, e.g. from an older format, is recompiled and replaced). */
+static bool open_cached(const char *entry, wasmrt_artifact **art) {
+  uint8_t *so;
+  size_t so_len;
+  if (!wasmrt_cache_load(entry, &so, &so_len))
+    return false;
+  wasm_error ignored = {0};
+  bool ok = wasmrt_artifact_open_bytes(so, so_len, art, &ignored);
+  free(so);
+  return ok;
+}
+
+/* Compiles and opens `wasm`; stores the artifact as `entry` unless NULL
+ * (best effort: an unwritable cache only costs the next run a compile). */
+static bool compile_program(const run_opts *o, const uint8_t *wasm, size_t len,
+                            const char *entry, wasmrt_artifact **art,
+                            wasm_error *err) {
+  uint8_t *so = NULL;
+  size_t so_len = 0;
+  bool ok = wasmc_cli_compile(wasm, len, o->opt, o->cpu, &so, &so_len, err);
+  if (ok)
+    ok = wasmrt_artifact_open_bytes(so, so_len, art, err);
+  wasm_error ignored = {0};
+  if (ok && entry)
+    (void)wasmrt_cache_store(entry, so, so_len, &ignored);
+  free(so);
+  return ok;
+}
+
+/* dl_iterate_phdr callback: the path of a loaded libwasmc. */
+static int find_libwasmc(struct dl_phdr_info *info, size_t size, void *data) {
+  const char *name = info->dlpi_name, *slash = strrchr(name, '/');
+  if (!slash || strncmp(slash, "/libwasmc.so", 12) != 0)
+    return 0;
+  snprintf(data, PATH_MAX, "%s", name);
+  return 1;
+}
+
+/* The file holding the compiler's code, for the cache key: libwasmc if it
+ * is a shared library, else this executable (which links it). */
+static void compiler_file(char path[PATH_MAX]) {
+  if (!dl_iterate_phdr(find_libwasmc, path))
+    snprintf(path, PATH_MAX, "/proc/self/exe");
+}
+
 static bool load_program(const run_opts *o, wasmrt_artifact **art,
                          uint64_t *compile_ns, wasm_error *err) {
-  uint8_t *bytes, *so = NULL;
-  size_t len, so_len = 0;
+  uint8_t *bytes;
+  size_t len;
   bool is_artifact;
   *compile_ns = 0;
   if (!wasmc_cli_read_wasm(o->path, &bytes, &len, &is_artifact, err))
     return false;
-  bool ok;
   if (is_artifact) {
     free(bytes);
     return wasmrt_artifact_open(o->path, art, err);
   }
   uint64_t t0 = run_now_ns();
-  ok = wasmc_cli_compile(bytes, len, o->opt, o->cpu, &so, &so_len, err);
-  free(bytes);
-  if (ok)
-    ok = wasmrt_artifact_open_bytes(so, so_len, art, err);
+  char lib[PATH_MAX];
+  compiler_file(lib);
+  wasmrt_cache_options key = {
+      .opt_level = o->opt, .target_cpu = o->cpu, .compiler_file = lib};
+  char *entry = o->no_cache ? NULL : wasmrt_cache_entry_path(bytes, len, &key);
+  bool ok = (entry && open_cached(entry, art)) ||
+            compile_program(o, bytes, len, entry, art, err);
   *compile_ns = run_now_ns() - t0;
-  free(so);
+  free(entry);
+  free(bytes);
   return ok;
 }
 

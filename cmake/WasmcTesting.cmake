@@ -31,5 +31,8 @@ function(wasmc_add_script_test name)
     set(T_LABELS unit)
   endif()
   add_test(NAME ${name} COMMAND ${WASMC_PYTHON} ${T_SCRIPT} ${T_ARGS})
-  set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT 300)
+  # Tests never write the user's ~/.cache/wasmc: `wasmc run` caching is
+  # off unless a test points WASMC_CACHE_DIR at its own directory.
+  set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT 300
+                       ENVIRONMENT "WASMC_CACHE_DIR=0")
 endfunction()
