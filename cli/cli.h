@@ -25,6 +25,7 @@ int wasmc_cmd_compile(int argc, char **argv);
 int wasmc_cmd_wat2wasm(int argc, char **argv);
 int wasmc_cmd_wasm2wat(int argc, char **argv);
 int wasmc_cmd_run(int argc, char **argv);
+int wasmc_cmd_wast(int argc, char **argv);
 
 /* Reads a whole regular file (at most 4 GiB, the largest module size) into
  * a malloc'd buffer; on failure fills err (kind IO or RESOURCE). */

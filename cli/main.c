@@ -31,6 +31,9 @@ static const wasmc_command commands[] = {
      wasmc_cmd_wat2wasm},
     {"wasm2wat", "IN.wasm [-o OUT.wat]", "print a module in the text format",
      wasmc_cmd_wasm2wat},
+    {"wast", "[-O N] [-v] FILE.wast...",
+     "run spec-test scripts (own text front end, like wasmtime wast)",
+     wasmc_cmd_wast},
 };
 
 static void usage(FILE *out) {

@@ -23,9 +23,10 @@ extern "C" {
 bool wat_to_wasm(const char *text, size_t len, uint8_t **out, size_t *out_len,
                  wasm_error *err);
 
-/* Prints a decoded module as text (flat instructions, numeric indices)
- * that wat_to_wasm translates back to the same binary, custom sections
- * aside. *out is malloc'd and NUL-terminated. */
+/* Prints a decoded module as text (flat instructions, numeric indices
+ * except for the module, functions and locals the `name` section names,
+ * which are printed as `$ids`) that wat_to_wasm translates back to the
+ * same binary, custom sections aside. *out is malloc'd and NUL-terminated. */
 bool wasm_to_wat(const wasm_module *m, char **out, size_t *out_len,
                  wasm_error *err);
 

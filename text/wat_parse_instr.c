@@ -456,30 +456,6 @@ static bool parse_else_body(wat_ctx *c, wat_buf *b) {
   return ok;
 }
 
-/* block/loop/if ... (else ...) end, flat form. */
-static bool parse_block_flat(wat_ctx *c, wasm_opcode op, wat_buf *b) {
-  c->pos++;
-  emit_op(b, op);
-  if (!push_label(c, opt_label(c)) || !wat_parse_blocktype(c, b) ||
-      !wat_parse_instrs(c, b))
-    return false;
-  if (op == WASM_OP_IF && wat_is_atom(c, "else")) {
-    c->pos++;
-    if (!check_end_label(c))
-      return false;
-    if (!parse_else_body(c, b))
-      return false;
-  }
-  if (!wat_is_atom(c, "end"))
-    return wat_error_here(c, "'end'");
-  c->pos++;
-  if (!check_end_label(c))
-    return false;
-  emit_op(b, WASM_OP_END);
-  c->nlabels--;
-  return true;
-}
-
 /* (then ...) (else ...)? of a folded if, after the condition. */
 static bool parse_then_else(wat_ctx *c, wat_buf *b) {
   if (!wat_is_field(c, "then"))
@@ -564,25 +540,88 @@ static bool parse_instr(wat_ctx *c, wat_buf *b) {
     return wat_fail(c->err, t, "unknown operator %.*s",
                     t->len > 40 ? 40 : (int)t->len, c->text + t->off);
   }
-  if (op == WASM_OP_BLOCK || op == WASM_OP_LOOP || op == WASM_OP_IF) {
-    if (!enter(c))
-      return false;
-    bool ok = parse_block_flat(c, op, b);
-    c->depth--;
-    return ok;
-  }
   return parse_plain(c, op, b);
 }
 
-bool wat_parse_instrs(wat_ctx *c, wat_buf *out) {
-  for (;;) {
-    wat_tok_kind k = wat_tok(c)->kind;
-    if (k == WAT_RPAREN || k == WAT_EOF || wat_is_atom(c, "end") ||
-        wat_is_atom(c, "else"))
-      return true;
-    if (!parse_instr(c, out))
-      return false;
+/* ------------------------------------------------------- flat blocks */
+
+/* Flat block/loop/if ... end are parsed without recursion (real modules
+ * nest thousands deep, e.g. a br_table over many cases); one frame per
+ * open block, on the heap. */
+typedef struct flat_frame {
+  bool is_if, seen_else;
+  size_t else_pos; /* where the else opcode went */
+} flat_frame;
+
+typedef struct flat_stack {
+  flat_frame *v;
+  size_t n, cap;
+} flat_stack;
+
+static bool flat_open(wat_ctx *c, wasm_opcode op, flat_stack *st, wat_buf *b) {
+  if (st->n == st->cap) {
+    size_t cap = st->cap ? st->cap * 2 : 16;
+    flat_frame *v = realloc(st->v, cap * sizeof *v);
+    if (!v)
+      return wat_oom(c);
+    st->v = v, st->cap = cap;
   }
+  c->pos++;
+  emit_op(b, op);
+  st->v[st->n++] = (flat_frame){op == WASM_OP_IF, false, 0};
+  return push_label(c, opt_label(c)) && wat_parse_blocktype(c, b);
+}
+
+static bool flat_else(wat_ctx *c, flat_frame *f, wat_buf *b) {
+  c->pos++;
+  f->seen_else = true;
+  f->else_pos = b->len;
+  emit_op(b, WASM_OP_ELSE);
+  return check_end_label(c);
+}
+
+/* An empty else branch is left out entirely, as wabt does. */
+static bool flat_end(wat_ctx *c, flat_stack *st, wat_buf *b) {
+  flat_frame *f = &st->v[st->n - 1];
+  c->pos++;
+  if (!check_end_label(c))
+    return false;
+  if (f->seen_else && b->len == f->else_pos + 1)
+    b->len = f->else_pos;
+  emit_op(b, WASM_OP_END);
+  c->nlabels--;
+  st->n--;
+  return true;
+}
+
+/* One step at the current token with flat blocks open: *done when the
+ * sequence ends here (a terminator the caller handles). */
+static bool flat_step(wat_ctx *c, flat_stack *st, wat_buf *b, bool *done) {
+  wasm_opcode op;
+  flat_frame *top = st->n ? &st->v[st->n - 1] : NULL;
+  if (top && wat_is_atom(c, "end"))
+    return flat_end(c, st, b);
+  if (top && top->is_if && !top->seen_else && wat_is_atom(c, "else"))
+    return flat_else(c, top, b);
+  wat_tok_kind k = wat_tok(c)->kind;
+  if (k == WAT_RPAREN || k == WAT_EOF || wat_is_atom(c, "end") ||
+      wat_is_atom(c, "else")) {
+    *done = true;
+    return top ? wat_error_here(c, "'end'") : true;
+  }
+  if (k == WAT_ATOM && lookup_op(c, wat_tok(c), &op) &&
+      (op == WASM_OP_BLOCK || op == WASM_OP_LOOP || op == WASM_OP_IF))
+    return flat_open(c, op, st, b);
+  return parse_instr(c, b);
+}
+
+bool wat_parse_instrs(wat_ctx *c, wat_buf *out) {
+  flat_stack st = {0};
+  bool ok = true, done = false;
+  while (ok && !done)
+    ok = flat_step(c, &st, out, &done);
+  free(st.v);
+  return ok;
 }
 
 bool wat_parse_expr(wat_ctx *c, wat_buf *out) {

@@ -1,8 +1,11 @@
 /* The printer: a decoded module back to text, flat instructions with
  * numeric indices, so that translating the text again gives back the same
- * binary (modulo custom sections and wabt's canonical segment flags). */
+ * binary (modulo custom sections and wabt's canonical segment flags).
+ * Functions and locals named by the `name` section (and the module) get
+ * their names as ids, for readers (wat_print_names.c). */
 #include "wat.h"
 #include "wat_internal.h"
+#include "wat_print_names.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -70,11 +73,41 @@ static void put_v128(wat_buf *b, const uint8_t *v) {
             (uint32_t)v[4 * i + 2] << 16 | (uint32_t)v[4 * i + 3] << 24);
 }
 
-static void put_immediates(wat_buf *b, const wasm_instr *in);
+/* Ids from the name section for the part being printed. */
+typedef struct print_ids {
+  const wasm_module *m;
+  const wat_print_names *names;
+  char **locals; /* of the function being printed, or NULL */
+  uint32_t nlocals;
+} print_ids;
+
+/* " $id", unbounded (put() truncates long text). */
+static void put_id(wat_buf *b, const char *id) {
+  if (id) {
+    wat_buf_byte(b, ' ');
+    wat_buf_bytes(b, id, strlen(id));
+  }
+}
+
+/* " $id" when the item has one, else " INDEX". */
+static void put_index(wat_buf *b, const char *id, uint32_t index) {
+  if (id)
+    put_id(b, id);
+  else
+    put(b, " %" PRIu32, index);
+}
+
+static void put_func_ref(wat_buf *b, const print_ids *ids, uint32_t func) {
+  put_index(b, wat_print_func_id(ids->names, func), func);
+}
+
+static void put_immediates(wat_buf *b, const wasm_instr *in,
+                           const print_ids *ids);
 
 /* A non-constant or multi-instruction expression (invalid modules keep
  * them): its instructions, flat, read back from the module bytes. */
-static void put_raw_expr(wat_buf *b, const wasm_module *m, uint32_t offset) {
+static void put_raw_expr(wat_buf *b, const wasm_module *m, uint32_t offset,
+                         const print_ids *ids) {
   wasm_code_reader r;
   wasm_code_reader_init_range(&r, m, offset, m->size);
   uint32_t depth = 0;
@@ -88,14 +121,15 @@ static void put_raw_expr(wat_buf *b, const wasm_module *m, uint32_t offset) {
     depth +=
         in.op == WASM_OP_BLOCK || in.op == WASM_OP_LOOP || in.op == WASM_OP_IF;
     put(b, " %s", wasm_opcode_get(in.op)->name);
-    put_immediates(b, &in);
+    put_immediates(b, &in, ids);
   }
   wasm_code_reader_free(&r);
 }
 
 /* A constant expression; in_item wraps raw sequences as an elem item. */
 static void put_constexpr(wat_buf *b, const wasm_module *m,
-                          const wasm_constexpr *e, bool in_item) {
+                          const wasm_constexpr *e, bool in_item,
+                          const print_ids *ids) {
   switch (e->op) {
   case WASM_CONST_I32:
     put(b, "(i32.const %" PRId32 ")", e->u.i32);
@@ -125,11 +159,13 @@ static void put_constexpr(wat_buf *b, const wasm_module *m,
     put(b, "(ref.null %s)", e->u.ref_type == WASM_FUNCREF ? "func" : "extern");
     break;
   case WASM_CONST_REF_FUNC:
-    put(b, "(ref.func %" PRIu32 ")", e->u.func_index);
+    put(b, "(ref.func");
+    put_func_ref(b, ids, e->u.func_index);
+    put(b, ")");
     break;
   default:
     put(b, in_item ? "(item" : "");
-    put_raw_expr(b, m, e->offset);
+    put_raw_expr(b, m, e->offset, ids);
     put(b, in_item ? ")" : "");
     break;
   }
@@ -162,23 +198,42 @@ static void put_memarg(wat_buf *b, const wasm_memarg *m) {
   put(b, " align=%" PRIu64, (uint64_t)1 << (m->align_log2 & 63));
 }
 
-static void put_blocktype(wat_buf *b, const wasm_blocktype *bt) {
+/* A type index naming [] -> [t?] is printed in the short form: the text
+ * parser (like wabt) encodes `(type N)` of such a type that way anyway, so
+ * the index form is, like LEB128 padding, an encoding text cannot keep. */
+static void put_blocktype(wat_buf *b, const wasm_blocktype *bt,
+                          const wasm_module *m) {
+  const wasm_functype *t =
+      bt->kind == WASM_BLOCK_TYPEIDX && bt->type_index < m->num_types
+          ? &m->types[bt->type_index]
+          : NULL;
   if (bt->kind == WASM_BLOCK_VALUE)
     put(b, " (result %s)", valtype(bt->value));
-  else if (bt->kind == WASM_BLOCK_TYPEIDX)
+  else if (t && t->nparams == 0 && t->nresults == 1)
+    put(b, " (result %s)", valtype(t->results[0]));
+  else if (bt->kind == WASM_BLOCK_TYPEIDX &&
+           !(t && t->nparams == 0 && t->nresults == 0))
     put(b, " (type %" PRIu32 ")", bt->type_index);
 }
 
 /* Immediates of one instruction, after its name. */
-static void put_immediates(wat_buf *b, const wasm_instr *in) {
+static void put_immediates(wat_buf *b, const wasm_instr *in,
+                           const print_ids *ids) {
   const wasm_opcode_info *info = wasm_opcode_get(in->op);
+  uint32_t index = in->imm.index;
   switch (info->imm) {
   case WASM_IMM_BLOCKTYPE:
-    put_blocktype(b, &in->imm.block);
+    put_blocktype(b, &in->imm.block, ids->m);
+    break;
+  case WASM_IMM_FUNC:
+    put_func_ref(b, ids, index);
+    break;
+  case WASM_IMM_LOCAL:
+    put_index(b,
+              ids->locals && index < ids->nlocals ? ids->locals[index] : NULL,
+              index);
     break;
   case WASM_IMM_LABEL:
-  case WASM_IMM_FUNC:
-  case WASM_IMM_LOCAL:
   case WASM_IMM_GLOBAL:
   case WASM_IMM_TABLE:
   case WASM_IMM_DATA:
@@ -228,8 +283,12 @@ static void put_immediates(wat_buf *b, const wasm_instr *in) {
     put(b, " ");
     put_v128(b, in->imm.v128);
     break;
-  case WASM_IMM_SELECT_T:
-    put(b, " (result %s)", valtype(in->imm.select.type));
+  case WASM_IMM_SELECT_T: /* invalid counts other than 1 decode too; the
+                            model keeps only the first type */
+    if (in->imm.select.count == 0)
+      put(b, " (result)");
+    else
+      put(b, " (result %s)", valtype(in->imm.select.type));
     break;
   case WASM_IMM_REFTYPE:
     put(b, " %s", in->imm.ref_type == WASM_FUNCREF ? "func" : "extern");
@@ -251,43 +310,110 @@ static void put_immediates(wat_buf *b, const wasm_instr *in) {
 }
 
 static bool put_body(wat_buf *b, const wasm_module *m, uint32_t func,
-                     wasm_error *err) {
+                     const print_ids *ids, wasm_error *err) {
   wasm_code_reader r;
   wasm_code_reader_init(&r, m, func);
   uint32_t depth = 0;
-  bool ok = true;
+  bool ok = true, pending_else = false;
   while (ok && !wasm_code_reader_done(&r)) {
     wasm_instr in;
     if (!(ok = wasm_code_reader_next(&r, &in, err)))
       break;
+    /* An empty else branch is left out: the parser (like wabt) drops
+     * `else end` to `end`, so printing it could not round-trip. */
+    if (pending_else && (in.op != WASM_OP_END || depth == 0))
+      put(b, "\n    else");
+    pending_else = in.op == WASM_OP_ELSE;
     if (in.op == WASM_OP_END && depth == 0)
       break; /* the function's own end is implicit in the text */
     if (in.op == WASM_OP_END)
       depth--;
     depth +=
         in.op == WASM_OP_BLOCK || in.op == WASM_OP_LOOP || in.op == WASM_OP_IF;
+    if (pending_else)
+      continue;
     put(b, "\n    %s", wasm_opcode_get(in.op)->name);
-    put_immediates(b, &in);
+    put_immediates(b, &in, ids);
   }
+  if (pending_else) /* a body cut short after an else */
+    put(b, "\n    else");
   wasm_code_reader_free(&r);
   return ok;
 }
 
-static bool put_funcs(wat_buf *b, const wasm_module *m, wasm_error *err) {
+/* " $id" of the local, if it has one. */
+static void put_local_id(wat_buf *b, const print_ids *ids, uint32_t local) {
+  if (ids->locals && local < ids->nlocals)
+    put_id(b, ids->locals[local]);
+}
+
+/* Named params are repeated after the type use (which the whole inline
+ * type must then match), since only a `param` field can carry an id. */
+static void put_params(wat_buf *b, const wasm_module *m, const wasm_func *f,
+                       const print_ids *ids) {
+  const wasm_functype *t =
+      f->type_index < m->num_types ? &m->types[f->type_index] : NULL;
+  if (!ids->locals || !t)
+    return;
+  for (uint32_t i = 0; i < t->nparams; i++) {
+    put(b, " (param");
+    put_local_id(b, ids, i);
+    put(b, " %s)", valtype(t->params[i]));
+  }
+  if (t->nresults) { /* the inline type must be complete to match */
+    put(b, " (result");
+    for (uint32_t i = 0; i < t->nresults; i++)
+      put(b, " %s", valtype(t->results[i]));
+    put(b, ")");
+  }
+}
+
+/* The function's head: id, type use, params, locals. */
+static void put_func_head(wat_buf *b, const wasm_module *m, const wasm_func *f,
+                          const print_ids *ids, uint32_t index) {
+  put(b, "\n  (func");
+  put_id(b, wat_print_func_id(ids->names, index));
+  put(b, " (type %" PRIu32 ")", f->type_index);
+  put_params(b, m, f, ids);
+  uint32_t local =
+      f->type_index < m->num_types ? m->types[f->type_index].nparams : 0;
+  for (uint32_t d = 0; d < f->num_local_decls; d++)
+    for (uint32_t k = 0; k < f->local_decls[d].count; k++, local++) {
+      put(b, " (local");
+      put_local_id(b, ids, local);
+      put(b, " %s)", valtype(f->local_decls[d].type));
+    }
+}
+
+/* Params plus declared locals (the local index space); saturates. */
+static uint32_t count_locals(const wasm_module *m, const wasm_func *f) {
+  uint64_t n =
+      f->type_index < m->num_types ? m->types[f->type_index].nparams : 0;
+  for (uint32_t d = 0; d < f->num_local_decls; d++)
+    n += f->local_decls[d].count;
+  return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+static bool put_funcs(wat_buf *b, const wasm_module *m,
+                      const wat_print_names *names, wasm_error *err) {
   for (uint32_t i = 0; i < m->num_funcs; i++) {
     const wasm_func *f = &m->funcs[i];
-    put(b, "\n  (func (type %" PRIu32 ")", f->type_index);
-    for (uint32_t d = 0; d < f->num_local_decls; d++)
-      for (uint32_t k = 0; k < f->local_decls[d].count; k++)
-        put(b, " (local %s)", valtype(f->local_decls[d].type));
-    if (!put_body(b, m, i, err))
+    uint32_t index = m->num_imported_funcs + i;
+    print_ids ids = {m, names, NULL, count_locals(m, f)};
+    ids.locals = wat_print_locals(m, index, ids.nlocals);
+    put_func_head(b, m, f, &ids, index);
+    bool ok = put_body(b, m, i, &ids, err);
+    wat_print_locals_free(ids.locals, ids.nlocals);
+    if (!ok)
       return false;
     put(b, ")");
   }
   return true;
 }
 
-static void put_imports(wat_buf *b, const wasm_module *m) {
+static void put_imports(wat_buf *b, const wasm_module *m,
+                        const print_ids *ids) {
+  uint32_t func = 0;
   for (uint32_t i = 0; i < m->num_imports; i++) {
     const wasm_import *im = &m->imports[i];
     put(b, "\n  (import ");
@@ -296,7 +422,9 @@ static void put_imports(wat_buf *b, const wasm_module *m) {
     put_string(b, im->name.data, im->name.len);
     switch (im->kind) {
     case WASM_EXTERN_FUNC:
-      put(b, " (func (type %" PRIu32 ")))", im->u.func_type);
+      put(b, " (func");
+      put_id(b, wat_print_func_id(ids->names, func++));
+      put(b, " (type %" PRIu32 ")))", im->u.func_type);
       break;
     case WASM_EXTERN_TABLE:
       put(b, " (table");
@@ -316,7 +444,8 @@ static void put_imports(wat_buf *b, const wasm_module *m) {
   }
 }
 
-static void put_definitions(wat_buf *b, const wasm_module *m) {
+static void put_definitions(wat_buf *b, const wasm_module *m,
+                            const print_ids *ids) {
   for (uint32_t i = 0; i < m->num_tables; i++) {
     put(b, "\n  (table");
     put_limits(b, &m->tables[i].limits);
@@ -331,20 +460,29 @@ static void put_definitions(wat_buf *b, const wasm_module *m) {
     const wasm_global *g = &m->globals[i];
     put(b, g->type.mut ? "\n  (global (mut %s) " : "\n  (global %s ",
         valtype(g->type.type));
-    put_constexpr(b, m, &g->init, false);
+    put_constexpr(b, m, &g->init, false, ids);
     put(b, ")");
   }
   for (uint32_t i = 0; i < m->num_exports; i++) {
     const wasm_export *e = &m->exports[i];
     put(b, "\n  (export ");
     put_string(b, e->name.data, e->name.len);
-    put(b, " (%s %" PRIu32 "))", wasm_externkind_str(e->kind), e->index);
+    put(b, " (%s", wasm_externkind_str(e->kind));
+    if (e->kind == WASM_EXTERN_FUNC)
+      put_func_ref(b, ids, e->index);
+    else
+      put(b, " %" PRIu32, e->index);
+    put(b, "))");
   }
-  if (m->has_start)
-    put(b, "\n  (start %" PRIu32 ")", m->start);
+  if (m->has_start) {
+    put(b, "\n  (start");
+    put_func_ref(b, ids, m->start);
+    put(b, ")");
+  }
 }
 
-static void put_segments(wat_buf *b, const wasm_module *m) {
+static void put_segments(wat_buf *b, const wasm_module *m,
+                         const print_ids *ids) {
   for (uint32_t i = 0; i < m->num_elems; i++) {
     const wasm_elem *e = &m->elems[i];
     put(b, "\n  (elem");
@@ -352,13 +490,13 @@ static void put_segments(wat_buf *b, const wasm_module *m) {
       put(b, " declare");
     if (e->mode == WASM_SEGMENT_ACTIVE) {
       put(b, " (table %" PRIu32 ") (offset ", e->table_index);
-      put_constexpr(b, m, &e->offset, false);
+      put_constexpr(b, m, &e->offset, false, ids);
       put(b, ")");
     }
     put(b, " %s", valtype(e->elem_type));
     for (uint32_t k = 0; k < e->num_items; k++) {
       put(b, " ");
-      put_constexpr(b, m, &e->items[k], true);
+      put_constexpr(b, m, &e->items[k], true, ids);
     }
     put(b, ")");
   }
@@ -367,7 +505,7 @@ static void put_segments(wat_buf *b, const wasm_module *m) {
     put(b, "\n  (data");
     if (d->mode == WASM_SEGMENT_ACTIVE) {
       put(b, " (memory %" PRIu32 ") (offset ", d->memory_index);
-      put_constexpr(b, m, &d->offset, false);
+      put_constexpr(b, m, &d->offset, false, ids);
       put(b, ")");
     }
     put(b, " ");
@@ -381,19 +519,29 @@ bool wasm_to_wat(const wasm_module *m, char **out, size_t *out_len,
   *out = NULL;
   *out_len = 0;
   wat_buf b = {0};
+  wat_print_names names;
+  if (!wat_print_names_init(&names, m))
+    return wasm_error_set(err, WASM_ERR_RESOURCE, WASM_NO_OFFSET,
+                          "out of memory");
+  print_ids ids = {m, &names, NULL, 0};
   put(&b, "(module");
+  put_id(&b, names.module);
   for (uint32_t i = 0; i < m->num_types; i++) {
     put(&b, "\n  (type (func");
     put_functype(&b, &m->types[i]);
     put(&b, "))");
   }
-  put_imports(&b, m);
-  if (!put_funcs(&b, m, err)) {
+  put_imports(&b, m, &ids);
+  bool ok = put_funcs(&b, m, &names, err);
+  if (ok) {
+    put_definitions(&b, m, &ids);
+    put_segments(&b, m, &ids);
+  }
+  wat_print_names_free(&names);
+  if (!ok) {
     wat_buf_free(&b);
     return false;
   }
-  put_definitions(&b, m);
-  put_segments(&b, m);
   put(&b, ")\n");
   wat_buf_byte(&b, 0);
   if (b.oom) {

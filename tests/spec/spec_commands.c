@@ -237,5 +237,7 @@ void spec_script_free(spec_script *s) {
   }
   free(s->commands);
   json_free(s->root);
+  if (s->own_free)
+    s->own_free(s->own);
   memset(s, 0, sizeof *s);
 }

@@ -34,7 +34,8 @@ const char *spec_command_kind_str(spec_command_kind k);
 
 typedef enum spec_module_type {
   SPEC_MODULE_BINARY, /* a .wasm file */
-  SPEC_MODULE_TEXT,   /* a .wat file wast2json could not encode */
+  SPEC_MODULE_TEXT,   /* text to translate: a .wat file wast2json could not
+                         encode, or (own front end) a `module quote` */
 } spec_module_type;
 
 typedef enum spec_action_kind {
@@ -57,6 +58,13 @@ typedef struct spec_command {
   /* module-carrying commands */
   const char *filename; /* relative to the json's folder */
   spec_module_type module_type;
+  /* Own front end (spec_wast.h): the module is in memory, not in a file;
+   * bytes are binary or, for SPEC_MODULE_TEXT, text. text_error is set
+   * instead when the script's text module did not translate (only inside
+   * assert_malformed). */
+  const uint8_t *module_bytes;
+  size_t module_size;
+  const char *text_error;
   const json_string *name; /* module: "$name"; register: source module */
   const json_string *as;   /* register: the import name */
   const char *text;        /* expected failure message */
@@ -69,6 +77,8 @@ typedef struct spec_command {
 
 typedef struct spec_script {
   json_value *root; /* owns every string the commands point to */
+  void *own;        /* or, from the own front end, this; freed by own_free */
+  void (*own_free)(void *own);
   const char *source_filename;
   spec_command *commands;
   size_t num_commands;

@@ -1,0 +1,1 @@
+(module (func $arity-0 (select (result) (nop) (nop) (i32.const 1))))
