@@ -302,6 +302,67 @@ static LLVMValueRef pointer_array(cg_module *cm, const char *name,
   return g;
 }
 
+/* Bodies larger than this are not called bounded even when loop-free, so
+ * that "bounded" also means "short" (a few microseconds at most). */
+#define BOUNDED_MAX_BODY 16384u
+
+/* Whether defined function `k` runs in time bounded by its size
+ * (WASMRT_FUNC_BOUNDED): without loops every branch goes forward, so each
+ * instruction runs at most once, as long as nothing calls out or does
+ * work proportional to an operand (bulk and grow instructions). */
+static bool is_bounded(const wasm_module *m, uint32_t k) {
+  wasm_code_reader r;
+  wasm_code_reader_init(&r, m, k);
+  if (r.end - r.pos > BOUNDED_MAX_BODY) {
+    wasm_code_reader_free(&r);
+    return false;
+  }
+  bool bounded = true;
+  wasm_instr in;
+  wasm_error err;
+  while (bounded && !wasm_code_reader_done(&r)) {
+    if (!wasm_code_reader_next(&r, &in, &err)) {
+      bounded = false;
+      break;
+    }
+    switch (in.op) {
+    case WASM_OP_LOOP:
+    case WASM_OP_CALL:
+    case WASM_OP_CALL_INDIRECT:
+    case WASM_OP_MEMORY_GROW:
+    case WASM_OP_MEMORY_INIT:
+    case WASM_OP_MEMORY_COPY:
+    case WASM_OP_MEMORY_FILL:
+    case WASM_OP_TABLE_INIT:
+    case WASM_OP_TABLE_COPY:
+    case WASM_OP_TABLE_GROW:
+    case WASM_OP_TABLE_FILL:
+      bounded = false;
+      break;
+    default:
+      break;
+    }
+  }
+  wasm_code_reader_free(&r);
+  return bounded;
+}
+
+static LLVMValueRef func_flags(cg_module *cm) {
+  const wasm_module *m = cm->m;
+  uint32_t nd = m->num_funcs;
+  LLVMValueRef *flags = malloc((nd + 1) * sizeof *flags);
+  if (!flags)
+    return NULL;
+  for (uint32_t k = 0; k < nd; k++)
+    flags[k] = LLVMConstInt(cm->t_i8,
+                            is_bounded(m, k) ? WASMRT_FUNC_BOUNDED : 0, false);
+  LLVMValueRef arr = LLVMConstArray2(cm->t_i8, flags, nd);
+  free(flags);
+  LLVMValueRef g = const_global(cm, "wasmc_func_flags", arr);
+  LLVMSetLinkage(g, LLVMInternalLinkage);
+  return g;
+}
+
 static bool build_artifact_info(cg_module *cm) {
   const wasm_module *m = cm->m;
   uint32_t nd = m->num_funcs, ni = m->num_imported_funcs;
@@ -323,16 +384,20 @@ static bool build_artifact_info(cg_module *cm) {
   }
   LLVMValueRef adapters = pointer_array(cm, "wasmc_adapters", arr, ni);
   free(arr);
-  LLVMValueRef fields[7] = {LLVMConstInt(cm->t_i32, WASMRT_ABI_VERSION, false),
+  LLVMValueRef flags = func_flags(cm);
+  if (!flags)
+    return oom(cm);
+  LLVMValueRef fields[8] = {LLVMConstInt(cm->t_i32, WASMRT_ABI_VERSION, false),
                             LLVMConstInt(cm->t_i32, ni, false),
                             LLVMConstInt(cm->t_i32, nd, false),
                             LLVMConstInt(cm->t_i32, 0, false),
                             natives,
                             arrays,
-                            adapters};
+                            adapters,
+                            flags};
   LLVMValueRef info =
       const_global(cm, WASMRT_ARTIFACT_INFO_SYMBOL,
-                   LLVMConstStructInContext(cm->ctx, fields, 7, false));
+                   LLVMConstStructInContext(cm->ctx, fields, 8, false));
   LLVMSetVisibility(info, LLVMProtectedVisibility);
   return true;
 }

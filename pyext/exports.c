@@ -123,12 +123,18 @@ static PyObject *call_with_slots(pyext_function *self, PyObject *const *args,
   wasmrt_trap_code code;
   trap.code = WASMRT_TRAP_NONE;
   trap.payload = NULL;
-  pyext_sigint_scope scope;
-  pyext_sigint_enter(&scope, self->inst);
-  Py_BEGIN_ALLOW_THREADS;
-  code = wasmrt_call(self->ref, slots, &trap);
-  Py_END_ALLOW_THREADS;
-  pyext_sigint_leave(&scope, code);
+  if (wasmrt_funcref_is_bounded(self->ref)) {
+    /* Loop- and call-free code finishes within microseconds: releasing
+     * the GIL (and arming Ctrl-C) would cost more than the call itself. */
+    code = wasmrt_call(self->ref, slots, &trap);
+  } else {
+    pyext_sigint_scope scope;
+    pyext_sigint_enter(&scope, self->inst);
+    Py_BEGIN_ALLOW_THREADS;
+    code = wasmrt_call(self->ref, slots, &trap);
+    Py_END_ALLOW_THREADS;
+    pyext_sigint_leave(&scope, code);
+  }
   if (code != WASMRT_TRAP_NONE)
     return call_failed(self, &trap);
   return convert_results(self->st, self->type, slots);

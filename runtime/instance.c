@@ -282,9 +282,10 @@ static void define_funcs(wasmrt_instance *inst) {
   for (uint32_t k = 0; k < m->num_funcs; k++) {
     uint32_t i = m->num_imported_funcs + k;
     rt_funcref *r = &inst->own_refs[i];
+    uint32_t flags = inst->code->func_flags ? inst->code->func_flags[k] : 0;
     r->pub = (wasmrt_funcref){inst->code->native[k], inst->code->array[k],
                               &inst->vmctx,
-                              inst->type_ids[m->funcs[k].type_index], 0};
+                              inst->type_ids[m->funcs[k].type_index], flags};
     r->owner = inst;
     inst->funcrefs[i] = &r->pub;
   }

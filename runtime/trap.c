@@ -138,9 +138,9 @@ static void thread_setup(void) {
 
 /* The limit for an outermost entry: `size` below here, but never closer
  * than STACK_MARGIN to the real end of the thread's stack. */
-static uintptr_t compute_limit(size_t size) {
+static uintptr_t compute_limit(const rt_thread *t, size_t size) {
   uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-  uintptr_t floor = tl.stack_lo ? tl.stack_lo + STACK_MARGIN : 0;
+  uintptr_t floor = t->stack_lo ? t->stack_lo + STACK_MARGIN : 0;
   uintptr_t limit = sp > size ? sp - size : 0;
   if (limit < floor) {
     limit = floor < sp ? floor : sp;
@@ -170,49 +170,53 @@ static void fill_trap(wasmrt_trap *out, wasmrt_trap_code code) {
   }
 }
 
-/* Sets the callee's stack limit; returns the thread's previous limit. */
-static void enter_limits(const wasmrt_funcref *fn) {
+/* Sets the callee's stack limit. */
+static void enter_limits(rt_thread *t, const wasmrt_funcref *fn) {
   const rt_funcref *rf = rt_fref(fn);
-  if (!tl.top) {
+  if (!t->top) {
     size_t size = WASMRT_DEFAULT_STACK_SIZE;
     if (rf->owner && rf->owner->opts.stack_size) {
       size = rf->owner->opts.stack_size;
     }
-    tl.stack_limit = compute_limit(size);
+    t->stack_limit = compute_limit(t, size);
   }
   /* Nested entries keep the outermost limit, whichever instance runs. */
   if (rf->owner) {
-    rf->owner->vmctx.stack_limit = tl.stack_limit;
+    rf->owner->vmctx.stack_limit = t->stack_limit;
   }
 }
 
 wasmrt_trap_code wasmrt_call(const wasmrt_funcref *fn, uint64_t *slots,
                              wasmrt_trap *trap) {
+  /* One TLS address lookup per call: in a dlopen'ed library (the Python
+   * extension) every `tl.` access is otherwise a __tls_get_addr call. */
+  rt_thread *t = &tl;
+  __asm__("" : "+r"(t)); /* keeps the compiler from redoing the lookup */
   if (!fn || !fn->array) {
-    tl.current = (wasmrt_trap){.code = WASMRT_TRAP_UNINITIALIZED_ELEMENT};
+    t->current = (wasmrt_trap){.code = WASMRT_TRAP_UNINITIALIZED_ELEMENT};
     fill_trap(trap, WASMRT_TRAP_UNINITIALIZED_ELEMENT);
     return WASMRT_TRAP_UNINITIALIZED_ELEMENT;
   }
-  if (!tl.setup_done) {
+  if (!t->setup_done) {
     thread_setup();
   }
   rt_entry entry;
-  entry.prev = tl.top;
-  sig_atomic_t saved_in_wasm = tl.in_wasm;
-  uintptr_t saved_limit = tl.stack_limit;
-  enter_limits(fn);
+  entry.prev = t->top;
+  sig_atomic_t saved_in_wasm = t->in_wasm;
+  uintptr_t saved_limit = t->stack_limit;
+  enter_limits(t, fn);
   /* No signal mask saved: this is the hot path, and the handler runs with
    * SA_NODEFER so the mask needs no restoring after a fault. */
   int code = sigsetjmp(entry.jb, 0);
   if (code == 0) {
-    tl.top = &entry;
-    tl.in_wasm = 1;
+    t->top = &entry;
+    t->in_wasm = 1;
     fn->array(fn->vmctx, slots);
   }
-  tl.top = entry.prev;
-  tl.in_wasm = saved_in_wasm;
-  if (tl.top) {
-    tl.stack_limit = saved_limit;
+  t->top = entry.prev;
+  t->in_wasm = saved_in_wasm;
+  if (t->top) {
+    t->stack_limit = saved_limit;
   }
   fill_trap(trap, (wasmrt_trap_code)code);
   return (wasmrt_trap_code)code;

@@ -262,6 +262,13 @@ void wasmrt_interrupt(wasmrt_instance *inst);
 /* The signature of a function reference. */
 const wasm_functype *wasmrt_funcref_type(const wasmrt_funcref *fn);
 
+/* True if `fn` is compiled wasm whose run time is bounded by its size
+ * (WASMRT_FUNC_BOUNDED): a caller may skip releasing its own locks, or
+ * arming interrupts, around such a call. */
+static inline bool wasmrt_funcref_is_bounded(const wasmrt_funcref *fn) {
+  return fn && (fn->flags & WASMRT_FUNC_BOUNDED);
+}
+
 /* Calls `fn` with the array ABI: args in slots[0..], results out in
  * slots[0..] (sized max(params, results), v128 two slots). Returns the trap
  * code (WASMRT_TRAP_NONE on success) and fills `trap` if non-NULL. */

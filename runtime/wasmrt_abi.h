@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WASMRT_ABI_VERSION 1u
+#define WASMRT_ABI_VERSION 2u
 
 /* Trap codes, once: enum + message ("out of bounds memory access" is the
  * spec suite's wording). The order is ABI: codes are compiled in. */
@@ -59,7 +59,7 @@ typedef enum wasmrt_trap_code {
 #define WASMRT_X(id, msg) WASMRT_TRAP_##id,
   WASMRT_TRAPS(WASMRT_X)
 #undef WASMRT_X
-  WASMRT_TRAP_COUNT
+      WASMRT_TRAP_COUNT
 } wasmrt_trap_code;
 
 typedef struct wasmrt_vmctx wasmrt_vmctx;
@@ -69,12 +69,18 @@ typedef struct wasmrt_vmctx wasmrt_vmctx;
  * that defines the function (imports share the exporter's). NULL is
  * ref.null. `type_id` is the process-wide canonical signature id. */
 typedef struct wasmrt_funcref {
-  void *native;       /* R f(wasmrt_vmctx *, P...) */
+  void *native;                              /* R f(wasmrt_vmctx *, P...) */
   void (*array)(wasmrt_vmctx *, uint64_t *); /* array-ABI entry */
   wasmrt_vmctx *vmctx; /* callee's context (for host fns: the hostfn) */
   uint32_t type_id;
-  uint32_t pad_;
+  uint32_t flags; /* WASMRT_FUNC_* */
 } wasmrt_funcref;
+
+/* The function runs in time bounded by its size: compiled wasm with no
+ * loop, no call and no bulk or grow instruction (every instruction runs at
+ * most once, none takes long). Embedders may call it without giving up
+ * locks they hold, as the Python extension keeps the GIL for it. */
+#define WASMRT_FUNC_BOUNDED 1u
 
 /* An imported function as compiled code calls it: native(vmctx, args). For
  * a wasm export of another instance `vmctx` is that instance's; for a host
@@ -192,22 +198,22 @@ struct wasmrt_builtins {
  * reached through pointers. Fields marked (const) never change after
  * instantiation, so compiled code may load them once per function. */
 struct wasmrt_vmctx {
-  uint8_t *mem0_base;                /*  0 (const) memory 0's base or NULL */
-  uint64_t reserved0_;               /*  8 unused: memory 0 may be shared
-                                              with other instances, so its
-                                              size is read from
-                                              memories[0]->size */
-  uintptr_t stack_limit;             /* 16 lowest allowed stack address */
-  volatile uint32_t interrupt;       /* 24 non-zero: stop at next check */
-  uint32_t pad_;                     /* 28 */
-  const wasmrt_builtins *builtins;   /* 32 (const) */
-  wasmrt_memory **memories;          /* 40 (const) by memory index */
-  wasmrt_table **tables;             /* 48 (const) by table index */
-  wasmrt_global **globals;           /* 56 (const) by global index */
-  wasmrt_func_import *func_imports;  /* 64 (const) by imported func index */
-  const uint32_t *type_ids;          /* 72 (const) canonical id by typeidx */
-  wasmrt_funcref **funcrefs;         /* 80 (const) by function index */
-  void *instance;                    /* 88 (const) runtime-private owner */
+  uint8_t *mem0_base;               /*  0 (const) memory 0's base or NULL */
+  uint64_t reserved0_;              /*  8 unused: memory 0 may be shared
+                                             with other instances, so its
+                                             size is read from
+                                             memories[0]->size */
+  uintptr_t stack_limit;            /* 16 lowest allowed stack address */
+  volatile uint32_t interrupt;      /* 24 non-zero: stop at next check */
+  uint32_t pad_;                    /* 28 */
+  const wasmrt_builtins *builtins;  /* 32 (const) */
+  wasmrt_memory **memories;         /* 40 (const) by memory index */
+  wasmrt_table **tables;            /* 48 (const) by table index */
+  wasmrt_global **globals;          /* 56 (const) by global index */
+  wasmrt_func_import *func_imports; /* 64 (const) by imported func index */
+  const uint32_t *type_ids;         /* 72 (const) canonical id by typeidx */
+  wasmrt_funcref **funcrefs;        /* 80 (const) by function index */
+  void *instance;                   /* 88 (const) runtime-private owner */
 };
 
 /* Symbols every artifact defines (names are ABI, see the loader):
@@ -224,9 +230,10 @@ typedef struct wasmrt_artifact_info {
   uint32_t num_imported_funcs;
   uint32_t num_defined_funcs;
   uint32_t pad_;
-  void *const *native;                               /* [num_defined_funcs] */
-  void (*const *array)(wasmrt_vmctx *, uint64_t *);  /* [num_defined_funcs] */
-  void *const *import_adapters;                      /* [num_imported] */
+  void *const *native;                              /* [num_defined_funcs] */
+  void (*const *array)(wasmrt_vmctx *, uint64_t *); /* [num_defined_funcs] */
+  void *const *import_adapters;                     /* [num_imported] */
+  const uint8_t *func_flags; /* [num_defined_funcs] WASMRT_FUNC_*, or NULL */
 } wasmrt_artifact_info;
 
 #define WASMRT_ARTIFACT_INFO_SYMBOL "wasmc_artifact_info"

@@ -42,7 +42,7 @@ static void *const adapters[] = {(void *)log_adapter};
 #ifndef FAKE_NO_INFO
 __attribute__((visibility("default")))
 const wasmrt_artifact_info wasmc_artifact_info = {
-    FAKE_ABI, 1, FAKE_DEFINED, 0, natives, arrays, adapters};
+    FAKE_ABI, 1, FAKE_DEFINED, 0, natives, arrays, adapters, NULL};
 #else
 __attribute__((visibility("default")))
 const void *wasmc_test_keep[] = {natives, arrays, adapters};

@@ -42,6 +42,38 @@ static void check_loaded(wasmrt_artifact *a) {
   uint64_t slots[2] = {40, 2};
   info->array[0](&ctx, slots);
   CHECK((uint32_t)slots[0] == 42);
+  /* Straight-line `add` is bounded (the extension keeps the GIL for it). */
+  CHECK(info->func_flags && info->func_flags[0] == WASMRT_FUNC_BOUNDED);
+}
+
+/* (module (func) (func loop end) (func call 0)): only the first is
+ * bounded; a loop or a call may run for any time. */
+static const uint8_t wasm_flags[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60,
+    0x00, 0x00, 0x03, 0x04, 0x03, 0x00, 0x00, 0x00, 0x0a, 0x0f, 0x03, 0x02,
+    0x00, 0x0b, 0x05, 0x00, 0x03, 0x40, 0x0b, 0x0b, 0x04, 0x00, 0x10, 0x00,
+    0x0b};
+
+static void check_bounded_flags(const wasmc_options *opts) {
+  uint8_t *so;
+  size_t so_len;
+  wasm_error err;
+  wasmrt_artifact *a;
+  if (!wasmc_compile(wasm_flags, sizeof wasm_flags, opts, &so, &so_len,
+                     &err)) {
+    fprintf(stderr, "compile failed: %s\n", err.message);
+    failures++;
+    return;
+  }
+  if (wasmrt_artifact_open_bytes(so, so_len, &a, &err)) {
+    const uint8_t *flags = wasmrt_artifact_code(a)->func_flags;
+    CHECK(flags && flags[0] == WASMRT_FUNC_BOUNDED && flags[1] == 0 &&
+          flags[2] == 0);
+    wasmrt_artifact_close(a);
+  } else {
+    CHECK(!"open the flags module");
+  }
+  free(so);
 }
 
 int main(void) {
@@ -73,6 +105,7 @@ int main(void) {
   }
   unlink(path);
   free(so);
+  check_bounded_flags(&opts);
   printf("loader_test_compiled: %d failed\n", failures);
   return failures ? 1 : 0;
 }

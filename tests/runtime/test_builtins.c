@@ -73,7 +73,7 @@ static void *const bulk_native[] = {NULL, (void *)fake_add1};
 static void (*const bulk_arrays[])(wasmrt_vmctx *,
                                    uint64_t *) = {bulk_array, fake_add1_array};
 static const wasmrt_artifact_info bulk_code = {
-    WASMRT_ABI_VERSION, 0, 2, 0, bulk_native, bulk_arrays, NULL};
+    WASMRT_ABI_VERSION, 0, 2, 0, bulk_native, bulk_arrays, NULL, NULL};
 
 static const wasm_func bulk_funcs[] = {{.type_index = 0}, {.type_index = 1}};
 static const wasm_tabletype bulk_tables[] = {{WASM_FUNCREF, {4, 6, true}},

@@ -51,7 +51,7 @@ static void (*const user_array[])(wasmrt_vmctx *, uint64_t *) = {
     user_fn_array, peek_array, gset_array, call_import_array, start_array};
 static void *const user_adapters[] = {(void *)fake_adapter_i_i};
 static const wasmrt_artifact_info user_code = {
-    WASMRT_ABI_VERSION, 1, 5, 0, user_native, user_array, user_adapters};
+    WASMRT_ABI_VERSION, 1, 5, 0, user_native, user_array, user_adapters, NULL};
 
 static wasm_import user_imports[4];
 static wasm_func user_funcs[5];
