@@ -156,7 +156,7 @@ static void (*const fake_main_array[])(wasmrt_vmctx *, uint64_t *) = {
 static void *const fake_main_adapters[] = {(void *)fake_adapter_i_i};
 
 static const wasmrt_artifact_info fake_main_code = {
-    WASMRT_ABI_VERSION, 1, 8, 0, fake_main_native, fake_main_array,
+    WASMRT_ABI_VERSION, 1,    8, 0, fake_main_native, fake_main_array,
     fake_main_adapters, NULL,
 };
 
