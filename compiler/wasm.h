@@ -52,8 +52,7 @@ const char *wasm_error_kind_str(wasm_error_kind kind);
 /* Fills err (printf-style message); always returns false so callers can
  * write `return wasm_error_set(err, ...)`. */
 bool wasm_error_set(wasm_error *err, wasm_error_kind kind, uint32_t offset,
-                    const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ----------------------------------------------------------------- types */
 
@@ -356,11 +355,11 @@ typedef enum wasm_imm_kind {
 
 /* Static facts about an opcode, from wasm_opcodes.def. */
 typedef struct wasm_opcode_info {
-  const char *name;  /* text-format name */
-  uint8_t prefix;    /* 0, 0xFC or 0xFD */
-  uint32_t code;     /* byte, or sub-opcode after the prefix */
-  wasm_imm_kind imm; /* immediate shape */
-  const char *sig;   /* "params:results" in i I f F v, or "*" */
+  const char *name;           /* text-format name */
+  uint8_t prefix;             /* 0, 0xFC or 0xFD */
+  uint32_t code;              /* byte, or sub-opcode after the prefix */
+  wasm_imm_kind imm;          /* immediate shape */
+  const char *sig;            /* "params:results" in i I f F v, or "*" */
   uint8_t natural_align_log2; /* memory instructions */
   uint8_t lanes;              /* lane instructions */
 } wasm_opcode_info;

@@ -6,8 +6,13 @@
 
 static const wasm_opcode_info opcode_infos[WASM_OP_COUNT] = {
 #define WASM_OPCODE(id, prefix, code, name, imm, sig, extra)                   \
-  [WASM_OP_##id] = {name,          prefix, code, WASM_IMM_##imm, sig,          \
-                    (extra)&0xFF, ((extra) >> 8) & 0xFF},
+  [WASM_OP_##id] = {name,                                                      \
+                    prefix,                                                    \
+                    code,                                                      \
+                    WASM_IMM_##imm,                                            \
+                    sig,                                                       \
+                    (extra)&0xFF,                                              \
+                    ((extra) >> 8) & 0xFF},
 #include "wasm_opcodes.def"
 #undef WASM_OPCODE
 };
