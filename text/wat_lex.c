@@ -135,7 +135,8 @@ static bool lex_escape(lexer *lx) {
   if (p >= lx->len)
     return lex_fail(lx, "unterminated string");
   char c = lx->s[p];
-  if (strchr("nrt\\'\"", c)) {
+  /* c != 0: strchr finds the terminator too, and "\<NUL>" is no escape. */
+  if (c && strchr("nrt\\'\"", c)) {
     lx->pos = p + 1;
     return true;
   }
@@ -358,7 +359,7 @@ size_t wat_string_decode(const char *text, const wat_token *tok, uint8_t *out) {
       break;
     case 'u': {
       uint32_t v = 0;
-      for (s++; *s != '}'; s++)
+      for (s++; s < end && *s != '}'; s++)
         if (*s != '_')
           v = v * 16 + (uint32_t)hexval((unsigned char)*s);
       s++;
