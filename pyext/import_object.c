@@ -7,6 +7,13 @@
  * payload (normalized, traceback attached); the callback returns non-zero,
  * the runtime unwinds the wasm frames, and the entry that called into wasm
  * re-raises that very object (errors.c).
+ *
+ * Known limit: the instance holds its host functions' callables through C
+ * (the runtime's store), out of sight of Python's cycle collector, so a
+ * callable that references the very Instance it is imported into (a
+ * closure over it, a bound method of an object holding it) keeps both
+ * alive until the interpreter exits; reach the instance through a
+ * weakref.ref to avoid it.
  */
 #include "pyext_internal.h"
 
