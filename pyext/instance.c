@@ -4,6 +4,8 @@
  */
 #include "pyext_internal.h"
 
+#include <structmember.h>
+
 #include <string.h>
 
 /* Runs when the runtime instance's group is freed, maybe without the GIL
@@ -139,6 +141,8 @@ static void instance_dealloc(PyObject *obj) {
   pyext_instance *self = (pyext_instance *)obj;
   PyTypeObject *tp = Py_TYPE(obj);
   PyObject_GC_UnTrack(obj);
+  if (self->weakrefs)
+    PyObject_ClearWeakRefs(obj);
   instance_clear(obj);
   /* The runtime instance goes before the module that holds its code. */
   wasmrt_instance_release(self->inst);
@@ -155,7 +159,16 @@ static PyGetSetDef instance_getset[] = {
     {NULL, NULL, NULL, NULL, NULL},
 };
 
+/* Weak references let a host function reach the instance it is imported
+ * into without a cycle (see import_object.c). */
+static PyMemberDef instance_members[] = {
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(pyext_instance, weakrefs),
+     READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
 static PyType_Slot instance_slots[] = {
+    {Py_tp_members, instance_members},
     {Py_tp_new, instance_tp_new},
     {Py_tp_dealloc, instance_dealloc},
     {Py_tp_traverse, instance_traverse},

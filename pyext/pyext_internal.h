@@ -153,6 +153,7 @@ typedef struct pyext_instance {
   wasmrt_instance *inst;
   PyObject *exports; /* borrowed, lazily created */
   PyObject *globals; /* borrowed, lazily created */
+  PyObject *weakrefs; /* weakref.ref(instance) support */
 } pyext_instance;
 
 /* Instantiates `module` with `import_object` (ImportObject, dict or

@@ -158,3 +158,30 @@ def test_instances_in_a_loop_are_freed(modules):
     rss_growth = _rss_kib() - rss0
     assert vm_growth < 4 * 8 * 1024 * 1024, vm_growth
     assert rss_growth < 32 * 1024, rss_growth
+
+
+HOST_WAT = """
+(module
+  (import "env" "peek" (func $peek (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "\\2a")
+  (func (export "run") (result i32) (call $peek)))
+"""
+
+
+def test_host_function_reaches_its_instance_by_weakref(wat):
+    """A host callable holding its Instance strongly would form a cycle
+    the collector cannot see (import_object.c); a weakref.ref works and
+    lets the instance go."""
+    box = {}
+
+    def peek():
+        return box["inst"]().memory.uint8_view()[0]
+
+    inst = Instance(wat(HOST_WAT), {"env": {"peek": peek}})
+    box["inst"] = weakref.ref(inst)
+    assert inst.exports.run() == 42
+    ref = box["inst"]
+    del inst
+    gc.collect()
+    assert ref() is None
