@@ -151,8 +151,8 @@ typedef struct pyext_module {
 typedef struct pyext_instance {
   PyObject_HEAD PyObject *module; /* pyext_module, owns the code */
   wasmrt_instance *inst;
-  PyObject *exports; /* borrowed, lazily created */
-  PyObject *globals; /* borrowed, lazily created */
+  PyObject *exports;  /* borrowed, lazily created */
+  PyObject *globals;  /* borrowed, lazily created */
   PyObject *weakrefs; /* weakref.ref(instance) support */
 } pyext_instance;
 
