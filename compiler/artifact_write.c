@@ -2,6 +2,7 @@
  * runtime/wasmrt_artifact_format.h): header, feature string, and the
  * source module without its code section. */
 #include "codegen_internal.h"
+#include "wasm_sha256.h"
 #include "wasmrt_abi.h"
 #include "wasmrt_artifact_format.h"
 
@@ -91,4 +92,8 @@ bool cg_artifact_section(const uint8_t *wasm, size_t len, const cg_target *t,
   *out = buf;
   *out_len = hdr + feat + payload;
   return true;
+}
+
+void wasmc_sha256(const uint8_t *data, size_t len, uint8_t out[32]) {
+  wasm_sha256(data, len, out);
 }

@@ -3,6 +3,7 @@
 #include "wasmrt_cache.h"
 
 #include "loader_internal.h"
+#include "wasm_sha256.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +22,7 @@
 /* Hashes the "model name" and "flags" lines of the first CPU: artifacts
  * compiled for "native" must not be shared with another CPU, and hashing
  * the lines keeps the key material small. */
-static void hash_cpu_identity(wasmrt_sha256_ctx *key) {
+static void hash_cpu_identity(wasm_sha256_ctx *key) {
   FILE *f = fopen("/proc/cpuinfo", "re");
   if (!f)
     return;
@@ -30,7 +31,7 @@ static void hash_cpu_identity(wasmrt_sha256_ctx *key) {
   while (found < 2 && fgets(line, sizeof line, f)) {
     if (strncmp(line, "model name", 10) && strncmp(line, "flags", 5))
       continue;
-    wasmrt_sha256_update(key, line, strlen(line));
+    wasm_sha256_update(key, line, strlen(line));
     found++;
   }
   fclose(f);
@@ -38,14 +39,14 @@ static void hash_cpu_identity(wasmrt_sha256_ctx *key) {
 
 /* Size and modification time of the compiler's code: cheap, and they
  * change whenever the compiler is rebuilt or replaced. */
-static void hash_compiler_file(wasmrt_sha256_ctx *key, const char *path) {
+static void hash_compiler_file(wasm_sha256_ctx *key, const char *path) {
   struct stat st;
   if (!path || stat(path, &st) != 0)
     return;
   char id[96];
   int n = snprintf(id, sizeof id, "\n%lld.%lld.%09ld", (long long)st.st_size,
                    (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec);
-  wasmrt_sha256_update(key, id, (size_t)n);
+  wasm_sha256_update(key, id, (size_t)n);
 }
 
 char *wasmrt_cache_dir(void) {
@@ -74,12 +75,12 @@ char *wasmrt_cache_entry_path(const uint8_t *wasm, size_t len,
   if (!dir)
     return NULL;
   uint8_t wasm_sha[32], digest[32];
-  wasmrt_sha256(wasm, len, wasm_sha);
-  wasmrt_sha256_ctx key;
-  wasmrt_sha256_init(&key);
-  wasmrt_sha256_update(&key, wasm_sha, sizeof wasm_sha);
-  wasmrt_sha256_update(&key, WASMRT_CACHE_VERSION "\n",
-                       strlen(WASMRT_CACHE_VERSION) + 1);
+  wasm_sha256(wasm, len, wasm_sha);
+  wasm_sha256_ctx key;
+  wasm_sha256_init(&key);
+  wasm_sha256_update(&key, wasm_sha, sizeof wasm_sha);
+  wasm_sha256_update(&key, WASMRT_CACHE_VERSION "\n",
+                     strlen(WASMRT_CACHE_VERSION) + 1);
   hash_cpu_identity(&key);
   unsigned opt = !opts ? 2 : opts->opt_level < 3 ? opts->opt_level : 3;
   const char *cpu = opts && opts->target_cpu && opts->target_cpu[0]
@@ -87,10 +88,10 @@ char *wasmrt_cache_entry_path(const uint8_t *wasm, size_t len,
                         : "generic";
   char tail[32];
   int n = snprintf(tail, sizeof tail, "\nO%u\n", opt);
-  wasmrt_sha256_update(&key, tail, (size_t)n);
-  wasmrt_sha256_update(&key, cpu, strlen(cpu));
+  wasm_sha256_update(&key, tail, (size_t)n);
+  wasm_sha256_update(&key, cpu, strlen(cpu));
   hash_compiler_file(&key, opts ? opts->compiler_file : NULL);
-  wasmrt_sha256_final(&key, digest);
+  wasm_sha256_final(&key, digest);
 
   size_t plen = strlen(dir) + 1 + 64 + 4;
   char *path = malloc(plen);
@@ -117,7 +118,7 @@ bool wasmrt_cache_load(const char *path, uint8_t **so, size_t *so_len) {
   size_t body = ok ? len - WASMRT_CACHE_TRAILER_SIZE : 0;
   ok = ok && memcmp(bytes + body, TRAILER_MAGIC, 8) == 0;
   if (ok) {
-    wasmrt_sha256(bytes, body, digest);
+    wasm_sha256(bytes, body, digest);
     ok = memcmp(digest, bytes + body + 8, 32) == 0;
   }
   if (!ok) {
@@ -181,7 +182,7 @@ static bool ensure_parent(const char *path, wasm_error *err) {
 static bool write_entry(int fd, const uint8_t *so, size_t len) {
   uint8_t trailer[WASMRT_CACHE_TRAILER_SIZE];
   memcpy(trailer, TRAILER_MAGIC, 8);
-  wasmrt_sha256(so, len, trailer + 8);
+  wasm_sha256(so, len, trailer + 8);
   return write_all(fd, so, len) && write_all(fd, trailer, sizeof trailer) &&
          fsync(fd) == 0;
 }

@@ -41,20 +41,6 @@ extern "C" {
 /* Bytes after the artifact in an entry: "wasmcsum" + SHA-256. */
 #define WASMRT_CACHE_TRAILER_SIZE 40
 
-/* Incremental SHA-256 (FIPS 180-4). */
-typedef struct wasmrt_sha256_ctx {
-  uint32_t h[8];
-  uint64_t total; /* bytes hashed so far */
-  uint8_t block[64];
-  size_t used; /* bytes in block */
-} wasmrt_sha256_ctx;
-
-void wasmrt_sha256_init(wasmrt_sha256_ctx *c);
-void wasmrt_sha256_update(wasmrt_sha256_ctx *c, const void *data, size_t len);
-void wasmrt_sha256_final(wasmrt_sha256_ctx *c, uint8_t out[32]);
-/* One-shot form. */
-void wasmrt_sha256(const void *data, size_t len, uint8_t out[32]);
-
 /* What the compiled code depends on besides the wasm bytes. */
 typedef struct wasmrt_cache_options {
   unsigned opt_level;     /* 0..3 (larger values are keyed as 3) */

@@ -1,6 +1,7 @@
-/* test_cache.c — the loader's SHA-256 and the artifact cache
+/* test_cache.c — SHA-256 (compiler/wasm_sha256.h) and the artifact cache
  * (loader/wasmrt_cache.h): digests against FIPS vectors, directory
  * resolution, key separation, store/load round trip, damaged entries. */
+#include "wasm_sha256.h"
 #include "wasmrt_cache.h"
 
 #include <dirent.h>
@@ -30,7 +31,7 @@ static void hex(const uint8_t d[32], char out[65]) {
 static void check_digest(const char *msg, const char *want) {
   uint8_t d[32];
   char got[65];
-  wasmrt_sha256(msg, strlen(msg), d);
+  wasm_sha256(msg, strlen(msg), d);
   hex(d, got);
   CHECK(strcmp(got, want) == 0);
 }
@@ -46,18 +47,18 @@ static void test_sha256(void) {
   /* One million 'a' in uneven pieces exercises the buffering. */
   static char a[1000];
   memset(a, 'a', sizeof a);
-  wasmrt_sha256_ctx c;
-  wasmrt_sha256_init(&c);
+  wasm_sha256_ctx c;
+  wasm_sha256_init(&c);
   size_t done = 0, step = 1;
   while (done < 1000000) {
     size_t n = step < 1000000 - done ? step : 1000000 - done;
-    wasmrt_sha256_update(&c, a, n);
+    wasm_sha256_update(&c, a, n);
     done += n;
     step = step % 983 + 13; /* at most 995 */
   }
   uint8_t d[32];
   char got[65];
-  wasmrt_sha256_final(&c, d);
+  wasm_sha256_final(&c, d);
   hex(d, got);
   CHECK(strcmp(got, "cdc76e5c9914fb9281a1c7e284d73e67"
                     "f1809a48a497200e046d39ccc7112cd0") == 0);

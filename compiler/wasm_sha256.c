@@ -1,6 +1,8 @@
-/* loader_sha256.c — SHA-256 for cache keys and entry checksums. The loader
- * never links libwasmc, so it carries its own (incremental) copy. */
-#include "wasmrt_cache.h"
+/* wasm_sha256.c — SHA-256 (FIPS 180-4), incremental: the artifact's source
+ * hash (compiler), cache keys and entry checksums (loader). It lives in the
+ * module-model library because both link that, and only the compiler
+ * links LLVM. */
+#include "wasm_sha256.h"
 
 #include <string.h>
 
@@ -60,7 +62,7 @@ static void process_block(uint32_t h[8], const uint8_t block[64]) {
     h[i] += v[i];
 }
 
-void wasmrt_sha256_init(wasmrt_sha256_ctx *c) {
+void wasm_sha256_init(wasm_sha256_ctx *c) {
   static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
                                  0xa54ff53a, 0x510e527f, 0x9b05688c,
                                  0x1f83d9ab, 0x5be0cd19};
@@ -69,7 +71,7 @@ void wasmrt_sha256_init(wasmrt_sha256_ctx *c) {
   c->used = 0;
 }
 
-void wasmrt_sha256_update(wasmrt_sha256_ctx *c, const void *data, size_t len) {
+void wasm_sha256_update(wasm_sha256_ctx *c, const void *data, size_t len) {
   const uint8_t *p = data;
   c->total += len;
   if (c->used) {
@@ -89,7 +91,7 @@ void wasmrt_sha256_update(wasmrt_sha256_ctx *c, const void *data, size_t len) {
   c->used = len;
 }
 
-void wasmrt_sha256_final(wasmrt_sha256_ctx *c, uint8_t out[32]) {
+void wasm_sha256_final(wasm_sha256_ctx *c, uint8_t out[32]) {
   uint64_t bits = c->total * 8;
   /* Padding: 0x80, zeros up to 56 mod 64, then the length in bits. */
   uint8_t pad[72] = {0x80};
@@ -97,7 +99,7 @@ void wasmrt_sha256_final(wasmrt_sha256_ctx *c, uint8_t out[32]) {
   for (int i = 0; i < 8; i++)
     pad[npad + i] = (uint8_t)(bits >> (56 - 8 * i));
   uint64_t total = c->total;
-  wasmrt_sha256_update(c, pad, npad + 8);
+  wasm_sha256_update(c, pad, npad + 8);
   c->total = total;
   for (int i = 0; i < 8; i++) {
     out[4 * i] = (uint8_t)(c->h[i] >> 24);
@@ -107,9 +109,9 @@ void wasmrt_sha256_final(wasmrt_sha256_ctx *c, uint8_t out[32]) {
   }
 }
 
-void wasmrt_sha256(const void *data, size_t len, uint8_t out[32]) {
-  wasmrt_sha256_ctx c;
-  wasmrt_sha256_init(&c);
-  wasmrt_sha256_update(&c, data, len);
-  wasmrt_sha256_final(&c, out);
+void wasm_sha256(const void *data, size_t len, uint8_t out[32]) {
+  wasm_sha256_ctx c;
+  wasm_sha256_init(&c);
+  wasm_sha256_update(&c, data, len);
+  wasm_sha256_final(&c, out);
 }
