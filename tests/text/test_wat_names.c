@@ -1,6 +1,7 @@
 /* Unit tests of the printer's use of the `name` section: ids for the
  * module, functions and locals, at definitions and uses; names that are no
  * valid id, or taken, are rewritten; the binary round-trips. */
+#include "strip_custom.h"
 #include "wat.h"
 
 #include <stdio.h>
@@ -91,20 +92,6 @@ static const uint8_t odd_names[] = {
     0x02, 0x0e, 0x01, 0x00, 0x03, 0x00, 0x01, 'x', 0x01, 0x01, 'x', 0x02, 0x03,
     '(', 'y', ')'};
 
-/* Drops every custom section in place (test modules are tiny). */
-static size_t drop_custom(uint8_t *p, size_t len) {
-  size_t in = 8, out = 8;
-  while (in + 1 < len) {
-    size_t start = in, size = p[in + 1]; /* one-byte sizes only here */
-    in += 2 + size;
-    if (p[start] != 0) {
-      memmove(p + out, p + start, in - start);
-      out += in - start;
-    }
-  }
-  return out;
-}
-
 static void test_odd_names(void) {
   size_t tlen = 0, alen = 0;
   uint8_t *again = NULL;
@@ -120,8 +107,8 @@ static void test_odd_names(void) {
   if (again) {
     uint8_t want[sizeof odd_names];
     memcpy(want, odd_names, sizeof want);
-    size_t wlen = drop_custom(want, sizeof want);
-    alen = drop_custom(again, alen);
+    size_t wlen = strip_custom(want, sizeof want);
+    alen = strip_custom(again, alen);
     CHECK(alen == wlen && memcmp(again, want, wlen) == 0);
   }
   free(again);

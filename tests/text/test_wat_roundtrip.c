@@ -12,6 +12,7 @@
  * Exit 0 if all round-trip (and at least N modules were found), 1 on a
  * failure, 77 (skip) when no folder exists. */
 #define _GNU_SOURCE
+#include "strip_custom.h"
 #include "wat.h"
 
 #include <dirent.h>
@@ -39,35 +40,6 @@ static uint8_t *read_all(const char *path, size_t *len) {
   fclose(f);
   *len = n > 0 ? (size_t)n : 0;
   return buf;
-}
-
-static bool read_leb(const uint8_t *p, size_t len, size_t *at, uint32_t *v) {
-  *v = 0;
-  for (unsigned shift = 0; shift < 35 && *at < len; shift += 7) {
-    uint8_t b = p[(*at)++];
-    *v |= (uint32_t)(b & 0x7f) << shift;
-    if (!(b & 0x80))
-      return true;
-  }
-  return false;
-}
-
-/* Drops every custom section, in place; returns the new length. */
-static size_t drop_custom(uint8_t *p, size_t len) {
-  size_t in = 8, out = 8;
-  while (len >= 8 && in < len) {
-    size_t start = in;
-    uint8_t id = p[in++];
-    uint32_t size;
-    if (!read_leb(p, len, &in, &size) || size > len - in)
-      return len;
-    in += size;
-    if (id != 0) {
-      memmove(p + out, p + start, in - start);
-      out += in - start;
-    }
-  }
-  return len >= 8 ? out : len;
 }
 
 /* For a module whose bytes changed: its re-encoding `again` must print to
@@ -110,12 +82,12 @@ static bool round_trip(const char *path, uint8_t *bin, size_t len, bool *named,
     ok = true;
   if (ok) {
     *named = m->names.num_funcs > 0 && strstr(text, "(func $") != NULL;
-    len = drop_custom(bin, len);
+    len = strip_custom(bin, len);
     uint8_t *stripped = malloc(again_len ? again_len : 1);
     size_t stripped_len = 0;
     if (stripped) {
       memcpy(stripped, again, again_len);
-      stripped_len = drop_custom(stripped, again_len);
+      stripped_len = strip_custom(stripped, again_len);
     }
     /* The fixed point is checked with names (`again` keeps its section). */
     *exact = stripped && len == stripped_len && memcmp(bin, stripped, len) == 0;
