@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,22 +20,34 @@
 
 #define TRAILER_MAGIC "wasmcsum"
 
-/* Hashes the "model name" and "flags" lines of the first CPU: artifacts
- * compiled for "native" must not be shared with another CPU, and hashing
- * the lines keeps the key material small. */
-static void hash_cpu_identity(wasm_sha256_ctx *key) {
+/* A digest of the "model name" and "flags" lines of the first CPU:
+ * artifacts compiled for "native" must not be shared with another CPU.
+ * The CPU does not change under a running process, so /proc/cpuinfo (tens
+ * of microseconds to generate) is read once, not on every lookup. */
+static uint8_t cpu_digest[32];
+static pthread_once_t cpu_digest_once = PTHREAD_ONCE_INIT;
+
+static void compute_cpu_digest(void) {
+  wasm_sha256_ctx c;
+  wasm_sha256_init(&c);
   FILE *f = fopen("/proc/cpuinfo", "re");
-  if (!f)
-    return;
-  char line[8192];
-  int found = 0;
-  while (found < 2 && fgets(line, sizeof line, f)) {
-    if (strncmp(line, "model name", 10) && strncmp(line, "flags", 5))
-      continue;
-    wasm_sha256_update(key, line, strlen(line));
-    found++;
+  if (f) {
+    char line[8192];
+    int found = 0;
+    while (found < 2 && fgets(line, sizeof line, f)) {
+      if (strncmp(line, "model name", 10) && strncmp(line, "flags", 5))
+        continue;
+      wasm_sha256_update(&c, line, strlen(line));
+      found++;
+    }
+    fclose(f);
   }
-  fclose(f);
+  wasm_sha256_final(&c, cpu_digest);
+}
+
+static void hash_cpu_identity(wasm_sha256_ctx *key) {
+  pthread_once(&cpu_digest_once, compute_cpu_digest);
+  wasm_sha256_update(key, cpu_digest, sizeof cpu_digest);
 }
 
 /* Size and modification time of the compiler's code: cheap, and they
