@@ -154,8 +154,6 @@ static bool op_loop(cg_func *f, const wasm_instr *in) {
   LLVMPositionBuilderAtEnd(f->cm->b, fr->label);
   for (uint32_t i = 0; i < fr->nparams; i++)
     f->stack[fr->height + i] = fr->label_phis[i];
-  /* Loops are where a runaway program spends its time: poll here. */
-  cg_interrupt_check(f);
   return true;
 }
 

@@ -151,30 +151,6 @@ void cg_trap(cg_func *f, uint32_t code) {
   LLVMAddIncoming(f->trap_phi, &c, &here, 1);
 }
 
-/* Volatile load of vmctx->interrupt; non-zero goes to a shared cold block
- * calling builtins->interrupted (which clears the flag and traps). */
-void cg_interrupt_check(cg_func *f) {
-  LLVMBuilderRef b = f->cm->b;
-  if (!f->intr_bb) {
-    LLVMBasicBlockRef saved = LLVMGetInsertBlock(b);
-    f->intr_bb = cg_new_block(f, "interrupted");
-    LLVMPositionBuilderAtEnd(b, f->intr_bb);
-    LLVMTypeRef p = f->cm->t_ptr;
-    LLVMValueRef a = f->vmctx;
-    cg_call_builtin(f, offsetof(wasmrt_builtins, interrupted), f->cm->t_void,
-                    &p, &a, 1);
-    LLVMBuildUnreachable(b);
-    LLVMPositionBuilderAtEnd(b, saved);
-  }
-  LLVMValueRef p = cg_gep_const(f, f->vmctx, offsetof(wasmrt_vmctx, interrupt));
-  LLVMValueRef v = LLVMBuildLoad2(b, f->cm->t_i32, p, "intr");
-  LLVMSetVolatile(v, true);
-  LLVMValueRef set = LLVMBuildICmp(b, LLVMIntNE, v, cg_i32(f, 0), "");
-  LLVMBasicBlockRef cont = cg_new_block(f, "run");
-  LLVMBuildCondBr(b, set, f->intr_bb, cont);
-  LLVMPositionBuilderAtEnd(b, cont);
-}
-
 bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n) {
   if (n == 1)
     return cg_push(f, r);
@@ -317,7 +293,6 @@ bool cg_translate_function(cg_module *cm, uint32_t index) {
                                 offsetof(wasmrt_vmctx, mem0_base), true);
   if (ok) {
     stack_check(&f);
-    cg_interrupt_check(&f);
     ok = cg_frame_push_func(&f) && translate_body(&f) && cg_control_finish(&f);
   }
   free_func(&f);

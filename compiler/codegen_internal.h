@@ -82,7 +82,7 @@ typedef struct cg_func {
 
   bool unreachable;    /* the current position is dead code */
   uint32_t dead_depth; /* blocks opened inside dead code */
-  LLVMBasicBlockRef trap_bb, intr_bb;
+  LLVMBasicBlockRef trap_bb;
   LLVMValueRef trap_phi;
   uint32_t instr_offset; /* for error messages */
 } cg_func;
@@ -125,13 +125,19 @@ LLVMValueRef cg_call_builtin(cg_func *f, size_t offset, LLVMTypeRef ret,
                              unsigned n);
 LLVMValueRef cg_intrinsic(cg_func *f, const char *name, LLVMTypeRef *tys,
                           unsigned ntys, LLVMValueRef *args, unsigned nargs);
-void cg_interrupt_check(cg_func *f);
 LLVMValueRef cg_i32(cg_func *f, uint64_t v);
 LLVMValueRef cg_i64(cg_func *f, uint64_t v);
 /* A new block placed before the function's return block. */
 LLVMBasicBlockRef cg_new_block(cg_func *f, const char *name);
 /* Pushes the values of a multi-value call result. */
 bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n);
+
+/* ------------------------------------------------------- codegen_poll.c */
+/* Marks fn (parameter 0: the vmctx) for interrupt polls. */
+void cg_mark_polled(cg_module *cm, LLVMValueRef fn);
+/* Polls the cycles and calling entries of the marked functions; runs
+ * after the optimization pipeline. */
+bool cg_place_polls(cg_module *cm);
 
 /* -------------------------------------------------- codegen families */
 cg_result cg_control(cg_func *f, const wasm_instr *in);

@@ -115,6 +115,7 @@ static bool declare_functions(cg_module *cm) {
     snprintf(name, sizeof name, "wasmc_func_%u", i);
     cm->funcs[i] =
         define_function(cm, name, cm->sig_types[m->funcs[i].type_index]);
+    cg_mark_polled(cm, cm->funcs[i]);
   }
   return true;
 }
@@ -202,6 +203,7 @@ static bool build_array_entry(cg_module *cm, uint32_t i) {
   char name[48];
   snprintf(name, sizeof name, "wasmc_array_%u", i);
   LLVMValueRef fn = define_function(cm, name, fnty);
+  cg_mark_polled(cm, fn); /* the wasm function may be inlined here */
   LLVMValueRef slots = LLVMGetParam(fn, 1);
   LLVMPositionBuilderAtEnd(cm->b,
                            LLVMAppendBasicBlockInContext(cm->ctx, fn, ""));

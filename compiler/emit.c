@@ -148,8 +148,16 @@ bool cg_emit_object(cg_module *cm, cg_target *t, unsigned opt_level,
     return false;
   }
   LLVMDisposeMessage(msg);
-  if (!run_passes(cm, t, opt_level, err))
+  if (!run_passes(cm, t, opt_level, err) || !cg_place_polls(cm))
     return false;
+  /* The poll placement edits the CFG by hand: check its work too. */
+  if (LLVMVerifyModule(cm->mod, LLVMReturnStatusAction, &msg)) {
+    wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET,
+                   "invalid IR after placing polls: %.200s", msg ? msg : "?");
+    LLVMDisposeMessage(msg);
+    return false;
+  }
+  LLVMDisposeMessage(msg);
   LLVMMemoryBufferRef buf = NULL;
   msg = NULL;
   if (LLVMTargetMachineEmitToMemoryBuffer(t->tm, cm->mod, LLVMObjectFile, &msg,

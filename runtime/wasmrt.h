@@ -253,8 +253,10 @@ bool wasmrt_store_keep(wasmrt_store *store, void *data,
  * (an embedder's per-group registry). */
 void *wasmrt_store_find(wasmrt_store *store, void (*drop)(void *data));
 
-/* Asks running wasm of this instance to stop at its next check (loop
- * header or call): the call then traps INTERRUPTED. Async-signal-safe. */
+/* Asks running wasm of this instance to stop at its next check (every loop
+ * back-edge of the optimized code, and the entry of every function that
+ * makes calls; see compiler/codegen_poll.c): the call then traps
+ * INTERRUPTED. Async-signal-safe. */
 void wasmrt_interrupt(wasmrt_instance *inst);
 
 /* -------------------------------------------------------------- calls */

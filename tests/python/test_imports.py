@@ -188,11 +188,14 @@ def test_imported_memory_and_global(wat):
 
 def test_gil_released_during_wasm(wat):
     inst_wasm = wat("""(module
-      (func (export "spin") (param i32) (result i32) (local i32)
+      (func (export "spin") (param i32) (result i32) (local i32 i32)
+        ;; an LCG, which the optimizer cannot fold into a closed form
         (loop $l
+          local.get 2 i32.const 1664525 i32.mul i32.const 1013904223 i32.add
+          local.set 2
           local.get 1 i32.const 1 i32.add local.set 1
           local.get 1 local.get 0 i32.lt_u br_if $l)
-        local.get 1))""")
+        local.get 2))""")
     ticks = []
     stop = threading.Event()
 
@@ -205,7 +208,11 @@ def test_gil_released_during_wasm(wat):
     t.start()
     inst = Instance(inst_wasm)
     try:
-        assert inst.exports.spin(400_000_000) == 400_000_000
+        x = 0
+        for _ in range(1000):
+            x = (x * 1664525 + 1013904223) % 2**32
+        assert inst.exports.spin(1000) == (x - 2**32 if x >= 2**31 else x)
+        inst.exports.spin(400_000_000)
     finally:
         stop.set()
         t.join()

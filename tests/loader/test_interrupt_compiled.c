@@ -1,0 +1,182 @@
+/* test_interrupt_compiled.c — wasmrt_interrupt against real compiled code,
+ * at -O0 and -O2. The compiler places its polls after optimization
+ * (compiler/codegen_poll.c): these loops must stay interruptible however
+ * the optimizer reshapes them, and the loops it vectorizes or collapses
+ * must still compute the right values. */
+#include "wasmc.h"
+#include "wasmrt.h"
+#include "wasmrt_loader.h"
+#include "wat.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int failures;
+#define CHECK(c)                                                               \
+  do {                                                                         \
+    if (!(c)) {                                                                \
+      failures++;                                                              \
+      fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #c);          \
+    }                                                                          \
+  } while (0)
+
+static const char module_wat[] =
+    "(module (memory 1)\n"
+    /* an endless loop without side effects */
+    "  (func (export \"spin\") (loop br 0))\n"
+    /* br_table with several cases into the loop header; 1 ends, >= 2 spin */
+    "  (func (export \"table\") (param i32) (result i32)\n"
+    "    (loop $l (block $a (block $b\n"
+    "      (br_table $a $b $l $l $l (local.get 0))))\n"
+    "      local.get 0 i32.const 1 i32.sub local.tee 0 br_if $l)\n"
+    "    local.get 0)\n"
+    /* an inner loop the vectorizer takes, inside an outer one that runs
+     * `n` times (n = 0: practically forever) */
+    "  (func (export \"fill\") (param i32) (result i32) (local i32)\n"
+    "    (loop $outer\n"
+    "      i32.const 0 local.set 1\n"
+    "      (loop $inner\n"
+    "        (i32.store (i32.shl (local.get 1) (i32.const 2))\n"
+    "          (i32.add (i32.load (i32.shl (local.get 1) (i32.const 2)))\n"
+    "                   (local.get 1)))\n"
+    "        (br_if $inner (i32.lt_u (local.tee 1 (i32.add (local.get 1)\n"
+    "          (i32.const 1))) (i32.const 4096))))\n"
+    "      (br_if $outer (local.tee 0 (i32.sub (local.get 0)\n"
+    "                                          (i32.const 1)))))\n"
+    "    (i32.load (i32.const 400)))\n"
+    /* straight-line code that calls (a recursive function, which no
+     * inlining removes): polled on entry */
+    "  (func $leaf (param i32) (result i32) local.get 0 i32.const 1 i32.add)\n"
+    "  (func $down (param i32) (result i32)\n"
+    "    local.get 0 i32.eqz if (result i32) i32.const 0 else\n"
+    "    local.get 0 i32.const 1 i32.sub call $down end)\n"
+    "  (func (export \"calls\") (param i32) (result i32)\n"
+    "    local.get 0 call $leaf i32.const 3 call $down i32.add)\n"
+    /* an endless loop around recursion 1000 calls deep */
+    "  (func (export \"recurse\") (result i32) (local i32)\n"
+    "    (loop $l (local.set 0 (i32.add (local.get 0)\n"
+    "      (call $down (i32.const 1000)))) br $l) local.get 0))\n";
+
+typedef struct {
+  wasmrt_instance *inst;
+  unsigned delay_ms;
+} later_arg;
+
+static void *interrupt_later(void *p) {
+  later_arg *a = p;
+  usleep(a->delay_ms * 1000);
+  wasmrt_interrupt(a->inst);
+  return NULL;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const wasmrt_funcref *export_fn(wasmrt_instance *inst,
+                                       const char *name) {
+  wasmrt_extern ex;
+  if (!wasmrt_instance_export(inst, name, strlen(name), &ex) ||
+      ex.kind != WASMRT_EXTERN_FUNC)
+    return NULL;
+  return ex.of.func;
+}
+
+/* Calls `name`(arg) with an interrupt 20 ms later: must trap INTERRUPTED
+ * soon, and leave the flag clear. */
+static void check_interrupted(wasmrt_instance *inst, const char *name,
+                              uint64_t arg) {
+  const wasmrt_funcref *fn = export_fn(inst, name);
+  CHECK(fn != NULL);
+  if (!fn)
+    return;
+  later_arg a = {inst, 20};
+  pthread_t th;
+  pthread_create(&th, NULL, interrupt_later, &a);
+  double t0 = now_s();
+  uint64_t slots[1] = {arg};
+  wasmrt_trap_code code = wasmrt_call(fn, slots, NULL);
+  double waited = now_s() - t0;
+  pthread_join(th, NULL);
+  if (code != WASMRT_TRAP_INTERRUPTED)
+    fprintf(stderr, "%s: trap code %d, expected INTERRUPTED\n", name,
+            (int)code);
+  CHECK(code == WASMRT_TRAP_INTERRUPTED);
+  CHECK(waited < 5.0);
+  CHECK(wasmrt_instance_vmctx(inst)->interrupt == 0);
+}
+
+static uint32_t call_i32(wasmrt_instance *inst, const char *name, uint32_t arg,
+                         wasmrt_trap_code *code) {
+  const wasmrt_funcref *fn = export_fn(inst, name);
+  uint64_t slots[1] = {arg};
+  *code = fn ? wasmrt_call(fn, slots, NULL) : WASMRT_TRAP_UNREACHABLE;
+  return (uint32_t)slots[0];
+}
+
+static void check_level(const uint8_t *wasm, size_t len, unsigned opt) {
+  wasmc_options opts;
+  wasmc_options_init(&opts);
+  opts.opt_level = opt;
+  uint8_t *so = NULL;
+  size_t so_len = 0;
+  wasm_error err = {0};
+  wasmrt_artifact *art = NULL;
+  if (!wasmc_compile(wasm, len, &opts, &so, &so_len, &err) ||
+      !wasmrt_artifact_open_bytes(so, so_len, &art, &err)) {
+    fprintf(stderr, "-O%u: %s\n", opt, err.message);
+    failures++;
+    free(so);
+    return;
+  }
+  wasmrt_instance *inst =
+      wasmrt_instance_new(wasmrt_artifact_module(art),
+                          wasmrt_artifact_code(art), NULL, 0, NULL, NULL, &err);
+  CHECK(inst != NULL);
+  if (inst) {
+    wasmrt_trap_code code;
+    /* Not interrupted: the right values. */
+    CHECK(call_i32(inst, "table", 1, &code) == 0 && code == WASMRT_TRAP_NONE);
+    CHECK(call_i32(inst, "calls", 5, &code) == 6 && code == WASMRT_TRAP_NONE);
+    /* fill(3): memory[100] = 3 * 100 */
+    CHECK(call_i32(inst, "fill", 3, &code) == 300 && code == WASMRT_TRAP_NONE);
+    /* Interrupted from another thread while running. */
+    check_interrupted(inst, "spin", 0);
+    check_interrupted(inst, "table", 2);
+    check_interrupted(inst, "table", 7); /* the br_table default */
+    check_interrupted(inst, "fill", 0);
+    check_interrupted(inst, "recurse", 0);
+    /* A flag set before the call stops a function that calls at entry. */
+    wasmrt_interrupt(inst);
+    call_i32(inst, "calls", 1, &code);
+    CHECK(code == WASMRT_TRAP_INTERRUPTED);
+    CHECK(call_i32(inst, "calls", 1, &code) == 2 && code == WASMRT_TRAP_NONE);
+    wasmrt_instance_release(inst);
+  }
+  wasmrt_artifact_close(art);
+  free(so);
+}
+
+int main(void) {
+  uint8_t *wasm = NULL;
+  size_t len = 0;
+  wasm_error err = {0};
+  if (!wat_to_wasm(module_wat, strlen(module_wat), &wasm, &len, &err)) {
+    fprintf(stderr, "wat: %s\n", err.message);
+    return 1;
+  }
+  check_level(wasm, len, 0);
+  check_level(wasm, len, 2);
+  free(wasm);
+  if (failures)
+    fprintf(stderr, "%d failure(s)\n", failures);
+  else
+    printf("interrupt: all checks passed\n");
+  return failures ? 1 : 0;
+}
