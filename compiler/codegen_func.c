@@ -1,5 +1,6 @@
-/* codegen_func.c — translation of one wasm function body: prologue (locals,
- * stack and interrupt checks), the instruction loop dispatching to the
+/* codegen_func.c — translation of one wasm function body: prologue
+ * (locals; the stack check and interrupt polls are placed after
+ * optimization, codegen_poll.c), the instruction loop dispatching to the
  * opcode families, the operand stack, the shared trap block, and the small
  * IR helpers every family uses. */
 #include "codegen_internal.h"
@@ -160,19 +161,6 @@ bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n) {
   return true;
 }
 
-/* Stack check: the stack pointer (llvm.stacksave) below vmctx->stack_limit
- * means the next frames would overflow the native stack. */
-static void stack_check(cg_func *f) {
-  LLVMBuilderRef b = f->cm->b;
-  LLVMTypeRef pt = f->cm->t_ptr;
-  LLVMValueRef sp = cg_intrinsic(f, "llvm.stacksave", &pt, 1, NULL, 0);
-  LLVMValueRef spi = LLVMBuildPtrToInt(b, sp, f->cm->t_i64, "");
-  LLVMValueRef lim = cg_load_field(f, f->cm->t_i64, f->vmctx,
-                                   offsetof(wasmrt_vmctx, stack_limit), false);
-  cg_trap_if(f, LLVMBuildICmp(b, LLVMIntULT, spi, lim, ""),
-             WASMRT_TRAP_STACK_EXHAUSTED);
-}
-
 static bool setup_locals(cg_func *f, const wasm_func *wf) {
   cg_module *cm = f->cm;
   uint64_t n = (uint64_t)f->type->nparams + wf->num_locals;
@@ -292,7 +280,6 @@ bool cg_translate_function(cg_module *cm, uint32_t index) {
     f.mem0_base = cg_load_field(&f, cm->t_ptr, f.vmctx,
                                 offsetof(wasmrt_vmctx, mem0_base), true);
   if (ok) {
-    stack_check(&f);
     ok = cg_frame_push_func(&f) && translate_body(&f) && cg_control_finish(&f);
   }
   free_func(&f);

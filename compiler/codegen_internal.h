@@ -135,8 +135,9 @@ bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n);
 /* ------------------------------------------------------- codegen_poll.c */
 /* Marks fn (parameter 0: the vmctx) for interrupt polls. */
 void cg_mark_polled(cg_module *cm, LLVMValueRef fn);
-/* Polls the cycles and calling entries of the marked functions; runs
- * after the optimization pipeline. */
+/* Polls the cycles of the marked functions, and puts a stack check and a
+ * poll at the entry of those that make calls; runs after the optimization
+ * pipeline. */
 bool cg_place_polls(cg_module *cm);
 
 /* -------------------------------------------------- codegen families */

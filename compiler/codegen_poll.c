@@ -1,4 +1,5 @@
-/* codegen_poll.c — interrupt polls, placed after optimization.
+/* codegen_poll.c — interrupt polls and stack checks, placed after
+ * optimization.
  *
  * wasmrt_interrupt() sets vmctx->interrupt; compiled code must notice it
  * in bounded time. A poll is a volatile load of the flag and a branch to a
@@ -6,6 +7,13 @@
  * control-flow graph gets one (on its retreating edge), and so does the
  * entry of every function that makes calls (which covers the cycles of
  * the call graph: recursion).
+ *
+ * The stack check (stack pointer below vmctx->stack_limit: trap
+ * STACK_EXHAUSTED) also goes only at the entry of functions that make
+ * calls, after optimization: recursion is bounded by those, and a leaf
+ * frame fits in the runtime's margin below the limit (128 KiB; frames
+ * past a page are probed). Checking before inlining left one check per
+ * inlined call site in the caller's loops, and one in every leaf.
  *
  * Why after the optimization pipeline and not at wasm `loop` headers: an
  * early exit in a loop stops LLVM's loop vectorizer, and a volatile load
@@ -86,31 +94,47 @@ typedef struct poll_ctx {
   LLVMBasicBlockRef cold; /* calls builtins->interrupted; made on demand */
 } poll_ctx;
 
+static void set_cold_weights(cg_module *cm, LLVMValueRef br) {
+  LLVMValueRef w[3] = {LLVMMDStringInContext(cm->ctx, "branch_weights", 14),
+                       LLVMConstInt(cm->t_i32, 1, false),
+                       LLVMConstInt(cm->t_i32, 1u << 20, false)};
+  LLVMSetMetadata(br, LLVMGetMDKindIDInContext(cm->ctx, "prof", 4),
+                  LLVMMDNodeInContext(cm->ctx, w, 3));
+}
+
 static LLVMValueRef byte_gep(cg_module *cm, LLVMValueRef base, size_t off) {
   LLVMValueRef o = LLVMConstInt(cm->t_i64, off, false);
   return LLVMBuildGEP2(cm->b, cm->t_i8, base, &o, 1, "");
 }
 
-static LLVMBasicBlockRef cold_block(poll_ctx *pc) {
-  if (pc->cold)
-    return pc->cold;
+/* A new block calling the noreturn builtin at `offset` with (vmctx) or,
+ * for builtins->trap, (vmctx, code). */
+static LLVMBasicBlockRef noreturn_block(poll_ctx *pc, size_t offset, int code) {
   cg_module *cm = pc->cm;
-  pc->cold = LLVMAppendBasicBlockInContext(cm->ctx, pc->fn, "interrupted");
-  LLVMPositionBuilderAtEnd(cm->b, pc->cold);
+  LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(cm->ctx, pc->fn, "");
+  LLVMPositionBuilderAtEnd(cm->b, bb);
   LLVMValueRef bt = LLVMBuildLoad2(
       cm->b, cm->t_ptr,
       byte_gep(cm, pc->vmctx, offsetof(wasmrt_vmctx, builtins)), "");
-  LLVMValueRef fp = LLVMBuildLoad2(
-      cm->b, cm->t_ptr,
-      byte_gep(cm, bt, offsetof(wasmrt_builtins, interrupted)), "");
-  LLVMTypeRef p = cm->t_ptr;
+  LLVMValueRef fp =
+      LLVMBuildLoad2(cm->b, cm->t_ptr, byte_gep(cm, bt, offset), "");
+  LLVMTypeRef ps[2] = {cm->t_ptr, cm->t_i32};
+  LLVMValueRef args[2] = {pc->vmctx,
+                          LLVMConstInt(cm->t_i32, (unsigned)code, false)};
+  unsigned n = code < 0 ? 1 : 2;
   LLVMValueRef call = LLVMBuildCall2(
-      cm->b, LLVMFunctionType(cm->t_void, &p, 1, false), fp, &pc->vmctx, 1, "");
+      cm->b, LLVMFunctionType(cm->t_void, ps, n, false), fp, args, n, "");
   LLVMAddCallSiteAttribute(
       call, LLVMAttributeFunctionIndex,
       LLVMCreateEnumAttribute(
           cm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
   LLVMBuildUnreachable(cm->b);
+  return bb;
+}
+
+static LLVMBasicBlockRef cold_block(poll_ctx *pc) {
+  if (!pc->cold)
+    pc->cold = noreturn_block(pc, offsetof(wasmrt_builtins, interrupted), -1);
   return pc->cold;
 }
 
@@ -127,12 +151,31 @@ static void build_poll(poll_ctx *pc, LLVMBasicBlockRef next) {
   LLVMSetVolatile(v, true);
   LLVMValueRef set =
       LLVMBuildICmp(cm->b, LLVMIntNE, v, LLVMConstInt(cm->t_i32, 0, 0), "");
-  LLVMValueRef br = LLVMBuildCondBr(cm->b, set, cold, next);
-  LLVMValueRef w[3] = {LLVMMDStringInContext(cm->ctx, "branch_weights", 14),
-                       LLVMConstInt(cm->t_i32, 1, false),
-                       LLVMConstInt(cm->t_i32, 1u << 20, false)};
-  LLVMSetMetadata(br, LLVMGetMDKindIDInContext(cm->ctx, "prof", 4),
-                  LLVMMDNodeInContext(cm->ctx, w, 3));
+  set_cold_weights(cm, LLVMBuildCondBr(cm->b, set, cold, next));
+}
+
+/* Ends the builder's block with the stack check, on to `next`. The stack
+ * pointer is read with llvm.stacksave, after the prologue: this frame is
+ * already allocated when it is compared. */
+static void build_stack_check(poll_ctx *pc, LLVMBasicBlockRef next) {
+  cg_module *cm = pc->cm;
+  LLVMBasicBlockRef here = LLVMGetInsertBlock(cm->b);
+  LLVMBasicBlockRef trap = noreturn_block(pc, offsetof(wasmrt_builtins, trap),
+                                          WASMRT_TRAP_STACK_EXHAUSTED);
+  LLVMPositionBuilderAtEnd(cm->b, here);
+  LLVMTypeRef pt = cm->t_ptr;
+  unsigned id = LLVMLookupIntrinsicID("llvm.stacksave", 14);
+  LLVMValueRef sp = LLVMBuildCall2(
+      cm->b, LLVMIntrinsicGetType(cm->ctx, id, &pt, 1),
+      LLVMGetIntrinsicDeclaration(cm->mod, id, &pt, 1), NULL, 0, "");
+  LLVMValueRef lim = LLVMBuildLoad2(
+      cm->b, cm->t_i64,
+      byte_gep(cm, pc->vmctx, offsetof(wasmrt_vmctx, stack_limit)), "");
+  LLVMValueRef low = LLVMBuildICmp(
+      cm->b, LLVMIntULT, LLVMBuildPtrToInt(cm->b, sp, cm->t_i64, ""), lim, "");
+  LLVMBasicBlockRef poll = LLVMInsertBasicBlockInContext(cm->ctx, next, "");
+  set_cold_weights(cm, LLVMBuildCondBr(cm->b, low, trap, poll));
+  LLVMPositionBuilderAtEnd(cm->b, poll);
 }
 
 /* The edges from `from` into `to` now come from `via` (one edge): each
@@ -286,7 +329,7 @@ static bool makes_calls(LLVMValueRef fn) {
 }
 
 /* A new entry block: the old one's static allocas (which must stay in the
- * entry block to remain static), then the poll. */
+ * entry block to remain static), the stack check, then the poll. */
 static void poll_entry(poll_ctx *pc) {
   cg_module *cm = pc->cm;
   LLVMBasicBlockRef old = LLVMGetEntryBasicBlock(pc->fn);
@@ -299,6 +342,7 @@ static void poll_entry(poll_ctx *pc) {
     LLVMInsertIntoBuilder(cm->b, in);
     in = next;
   }
+  build_stack_check(pc, old);
   build_poll(pc, old);
 }
 
