@@ -235,6 +235,15 @@ static bool poll_edge(poll_ctx *pc, LLVMBasicBlockRef u, LLVMBasicBlockRef h) {
   return retarget_phis(cm, h, u, p);
 }
 
+static bool branches_to(LLVMBasicBlockRef u, LLVMBasicBlockRef h) {
+  LLVMValueRef term = LLVMGetBasicBlockTerminator(u);
+  unsigned ns = LLVMGetNumSuccessors(term);
+  for (unsigned i = 0; i < ns; i++)
+    if (LLVMGetSuccessor(term, i) == h)
+      return true;
+  return false;
+}
+
 /* Finds retreating edges with an iterative depth-first search (every
  * cycle contains one) and polls each; unreachable blocks are left alone. */
 static bool poll_cycles(poll_ctx *pc) {
@@ -291,14 +300,10 @@ static bool poll_cycles(poll_ctx *pc) {
     }
   }
   /* Several slots of one terminator into the same block (switch cases)
-   * were recorded once each; the first handles them all. */
-  for (size_t e = 0; ok && e < nedges; e++) {
-    bool done = false;
-    for (size_t d = 0; d < e && !done; d++)
-      done = edges[d][0] == edges[e][0] && edges[d][1] == edges[e][1];
-    if (!done)
+   * were recorded once each; the first redirects them all. */
+  for (size_t e = 0; ok && e < nedges; e++)
+    if (branches_to(blocks[edges[e][0]], blocks[edges[e][1]]))
       ok = poll_edge(pc, blocks[edges[e][0]], blocks[edges[e][1]]);
-  }
   map_free(&map);
   free(blocks);
   free(state);
