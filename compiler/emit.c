@@ -131,6 +131,17 @@ static bool run_passes(cg_module *cm, cg_target *t, unsigned lvl,
   return true;
 }
 
+/* A verifier failure is our bug, reported rather than crashing LLVM. */
+static bool verify(cg_module *cm, const char *when, wasm_error *err) {
+  char *msg = NULL;
+  bool bad = LLVMVerifyModule(cm->mod, LLVMReturnStatusAction, &msg);
+  if (bad)
+    wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET,
+                   "invalid IR %s: %.200s", when, msg ? msg : "?");
+  LLVMDisposeMessage(msg);
+  return !bad;
+}
+
 bool cg_emit_object(cg_module *cm, cg_target *t, unsigned opt_level,
                     uint8_t **obj, size_t *obj_len, wasm_error *err) {
   LLVMSetTarget(cm->mod, t->triple);
@@ -139,27 +150,12 @@ bool cg_emit_object(cg_module *cm, cg_target *t, unsigned opt_level,
   LLVMSetDataLayout(cm->mod, layout);
   LLVMDisposeMessage(layout);
   LLVMDisposeTargetData(td);
-  char *msg = NULL;
-  /* A verifier failure is our bug, reported rather than crashing LLVM. */
-  if (LLVMVerifyModule(cm->mod, LLVMReturnStatusAction, &msg)) {
-    wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET,
-                   "invalid IR generated: %.200s", msg ? msg : "?");
-    LLVMDisposeMessage(msg);
+  /* The poll placement edits the CFG by hand: its work is checked too. */
+  if (!verify(cm, "generated", err) || !run_passes(cm, t, opt_level, err) ||
+      !cg_place_polls(cm) || !verify(cm, "after placing polls", err))
     return false;
-  }
-  LLVMDisposeMessage(msg);
-  if (!run_passes(cm, t, opt_level, err) || !cg_place_polls(cm))
-    return false;
-  /* The poll placement edits the CFG by hand: check its work too. */
-  if (LLVMVerifyModule(cm->mod, LLVMReturnStatusAction, &msg)) {
-    wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET,
-                   "invalid IR after placing polls: %.200s", msg ? msg : "?");
-    LLVMDisposeMessage(msg);
-    return false;
-  }
-  LLVMDisposeMessage(msg);
   LLVMMemoryBufferRef buf = NULL;
-  msg = NULL;
+  char *msg = NULL;
   if (LLVMTargetMachineEmitToMemoryBuffer(t->tm, cm->mod, LLVMObjectFile, &msg,
                                           &buf)) {
     wasm_error_set(err, WASM_ERR_INTERNAL, WASM_NO_OFFSET, "emit: %s",
