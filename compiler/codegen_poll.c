@@ -181,22 +181,30 @@ static void build_stack_check(poll_ctx *pc, LLVMBasicBlockRef next) {
   LLVMPositionBuilderAtEnd(cm->b, poll);
 }
 
+/* A new block placed before `bb`, taking bb's leading instructions with
+ * opcode `leading`; the builder is left at its end. */
+static LLVMBasicBlockRef block_before(poll_ctx *pc, LLVMBasicBlockRef bb,
+                                      const char *name, LLVMOpcode leading) {
+  cg_module *cm = pc->cm;
+  LLVMBasicBlockRef nb = LLVMInsertBasicBlockInContext(cm->ctx, bb, name);
+  LLVMPositionBuilderAtEnd(cm->b, nb);
+  LLVMValueRef in = LLVMGetFirstInstruction(bb);
+  while (in && LLVMGetInstructionOpcode(in) == leading) {
+    LLVMValueRef next = LLVMGetNextInstruction(in);
+    LLVMInstructionRemoveFromParent(in);
+    LLVMInsertIntoBuilder(cm->b, in);
+    in = next;
+  }
+  return nb;
+}
+
 /* A poll block in front of loop header h: h's phis move into it, it
  * polls and falls into h; the caller redirects every edge into h to it. So
  * every path into h, the back edges included, polls at the top of the
  * iteration, and the successors of h keep h as their predecessor (no phi
  * elsewhere changes). */
 static LLVMBasicBlockRef poll_header(poll_ctx *pc, LLVMBasicBlockRef h) {
-  cg_module *cm = pc->cm;
-  LLVMBasicBlockRef p = LLVMInsertBasicBlockInContext(cm->ctx, h, "poll");
-  LLVMPositionBuilderAtEnd(cm->b, p);
-  LLVMValueRef in = LLVMGetFirstInstruction(h);
-  while (in && LLVMGetInstructionOpcode(in) == LLVMPHI) {
-    LLVMValueRef next = LLVMGetNextInstruction(in);
-    LLVMInstructionRemoveFromParent(in);
-    LLVMInsertIntoBuilder(cm->b, in);
-    in = next;
-  }
+  LLVMBasicBlockRef p = block_before(pc, h, "poll", LLVMPHI);
   build_poll(pc, h);
   return p;
 }
@@ -289,17 +297,8 @@ static bool makes_calls(LLVMValueRef fn) {
 /* A new entry block: the old one's static allocas (which must stay in the
  * entry block to remain static), the stack check, then the poll. */
 static void poll_entry(poll_ctx *pc) {
-  cg_module *cm = pc->cm;
   LLVMBasicBlockRef old = LLVMGetEntryBasicBlock(pc->fn);
-  LLVMBasicBlockRef e = LLVMInsertBasicBlockInContext(cm->ctx, old, "entry");
-  LLVMPositionBuilderAtEnd(cm->b, e);
-  LLVMValueRef in = LLVMGetFirstInstruction(old);
-  while (in && LLVMGetInstructionOpcode(in) == LLVMAlloca) {
-    LLVMValueRef next = LLVMGetNextInstruction(in);
-    LLVMInstructionRemoveFromParent(in);
-    LLVMInsertIntoBuilder(cm->b, in);
-    in = next;
-  }
+  block_before(pc, old, "entry", LLVMAlloca);
   build_stack_check(pc, old);
   build_poll(pc, old);
 }
