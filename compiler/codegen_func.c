@@ -97,12 +97,34 @@ LLVMValueRef cg_call_builtin(cg_func *f, size_t offset, LLVMTypeRef ret,
   return LLVMBuildCall2(f->cm->b, fnty, fp, args, n, "");
 }
 
+LLVMValueRef cg_module_intrinsic(cg_module *cm, const char *name,
+                                 LLVMTypeRef *tys, unsigned ntys,
+                                 LLVMValueRef *args, unsigned nargs) {
+  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(cm->mod, id, tys, ntys);
+  LLVMTypeRef fnty = LLVMIntrinsicGetType(cm->ctx, id, tys, ntys);
+  return LLVMBuildCall2(cm->b, fnty, fn, args, nargs, "");
+}
+
 LLVMValueRef cg_intrinsic(cg_func *f, const char *name, LLVMTypeRef *tys,
                           unsigned ntys, LLVMValueRef *args, unsigned nargs) {
-  unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-  LLVMValueRef fn = LLVMGetIntrinsicDeclaration(f->cm->mod, id, tys, ntys);
-  LLVMTypeRef fnty = LLVMIntrinsicGetType(f->cm->ctx, id, tys, ntys);
-  return LLVMBuildCall2(f->cm->b, fnty, fn, args, nargs, "");
+  return cg_module_intrinsic(f->cm, name, tys, ntys, args, nargs);
+}
+
+void cg_mark_noreturn(cg_module *cm, LLVMValueRef call) {
+  LLVMAddCallSiteAttribute(
+      call, LLVMAttributeFunctionIndex,
+      LLVMCreateEnumAttribute(
+          cm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+}
+
+/* Traps are cold: telling the optimizer keeps the fast path straight. */
+void cg_mark_cold_branch(cg_module *cm, LLVMValueRef condbr) {
+  LLVMValueRef w[3] = {LLVMMDStringInContext(cm->ctx, "branch_weights", 14),
+                       LLVMConstInt(cm->t_i32, 1, false),
+                       LLVMConstInt(cm->t_i32, 1u << 20, false)};
+  LLVMSetMetadata(condbr, LLVMGetMDKindIDInContext(cm->ctx, "prof", 4),
+                  LLVMMDNodeInContext(cm->ctx, w, 3));
 }
 
 /* The trap block: one per function, a phi on the trap code feeding one
@@ -117,12 +139,8 @@ static void ensure_trap_block(cg_func *f) {
   f->trap_phi = LLVMBuildPhi(b, f->cm->t_i32, "trap_code");
   LLVMTypeRef ps[2] = {f->cm->t_ptr, f->cm->t_i32};
   LLVMValueRef args[2] = {f->vmctx, f->trap_phi};
-  LLVMValueRef call = cg_call_builtin(f, offsetof(wasmrt_builtins, trap),
-                                      f->cm->t_void, ps, args, 2);
-  LLVMAddCallSiteAttribute(
-      call, LLVMAttributeFunctionIndex,
-      LLVMCreateEnumAttribute(
-          f->cm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+  cg_mark_noreturn(f->cm, cg_call_builtin(f, offsetof(wasmrt_builtins, trap),
+                                          f->cm->t_void, ps, args, 2));
   LLVMBuildUnreachable(b);
   LLVMPositionBuilderAtEnd(b, saved);
 }
@@ -132,13 +150,7 @@ void cg_trap_if(cg_func *f, LLVMValueRef cond, uint32_t code) {
   LLVMBuilderRef b = f->cm->b;
   LLVMBasicBlockRef here = LLVMGetInsertBlock(b);
   LLVMBasicBlockRef cont = cg_new_block(f, "ok");
-  LLVMValueRef br = LLVMBuildCondBr(b, cond, f->trap_bb, cont);
-  /* Traps are cold: tell the optimizer so the fast path stays straight. */
-  LLVMValueRef w[3] = {LLVMMDStringInContext(f->cm->ctx, "branch_weights", 14),
-                       LLVMConstInt(f->cm->t_i32, 1, false),
-                       LLVMConstInt(f->cm->t_i32, 1u << 20, false)};
-  LLVMSetMetadata(br, LLVMGetMDKindIDInContext(f->cm->ctx, "prof", 4),
-                  LLVMMDNodeInContext(f->cm->ctx, w, 3));
+  cg_mark_cold_branch(f->cm, LLVMBuildCondBr(b, cond, f->trap_bb, cont));
   LLVMValueRef c = cg_i32(f, code);
   LLVMAddIncoming(f->trap_phi, &c, &here, 1);
   LLVMPositionBuilderAtEnd(b, cont);

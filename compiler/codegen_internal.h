@@ -125,6 +125,13 @@ LLVMValueRef cg_call_builtin(cg_func *f, size_t offset, LLVMTypeRef ret,
                              unsigned n);
 LLVMValueRef cg_intrinsic(cg_func *f, const char *name, LLVMTypeRef *tys,
                           unsigned ntys, LLVMValueRef *args, unsigned nargs);
+/* The same outside a function being translated (codegen_poll.c). */
+LLVMValueRef cg_module_intrinsic(cg_module *cm, const char *name,
+                                 LLVMTypeRef *tys, unsigned ntys,
+                                 LLVMValueRef *args, unsigned nargs);
+void cg_mark_noreturn(cg_module *cm, LLVMValueRef call);
+/* Weights a conditional branch whose true arm traps as never taken. */
+void cg_mark_cold_branch(cg_module *cm, LLVMValueRef condbr);
 LLVMValueRef cg_i32(cg_func *f, uint64_t v);
 LLVMValueRef cg_i64(cg_func *f, uint64_t v);
 /* A new block placed before the function's return block. */

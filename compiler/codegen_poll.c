@@ -97,14 +97,6 @@ typedef struct poll_ctx {
   LLVMBasicBlockRef cold; /* calls builtins->interrupted; made on demand */
 } poll_ctx;
 
-static void set_cold_weights(cg_module *cm, LLVMValueRef br) {
-  LLVMValueRef w[3] = {LLVMMDStringInContext(cm->ctx, "branch_weights", 14),
-                       LLVMConstInt(cm->t_i32, 1, false),
-                       LLVMConstInt(cm->t_i32, 1u << 20, false)};
-  LLVMSetMetadata(br, LLVMGetMDKindIDInContext(cm->ctx, "prof", 4),
-                  LLVMMDNodeInContext(cm->ctx, w, 3));
-}
-
 static LLVMValueRef byte_gep(cg_module *cm, LLVMValueRef base, size_t off) {
   LLVMValueRef o = LLVMConstInt(cm->t_i64, off, false);
   return LLVMBuildGEP2(cm->b, cm->t_i8, base, &o, 1, "");
@@ -125,12 +117,9 @@ static LLVMBasicBlockRef noreturn_block(poll_ctx *pc, size_t offset, int code) {
   LLVMValueRef args[2] = {pc->vmctx,
                           LLVMConstInt(cm->t_i32, (unsigned)code, false)};
   unsigned n = code < 0 ? 1 : 2;
-  LLVMValueRef call = LLVMBuildCall2(
-      cm->b, LLVMFunctionType(cm->t_void, ps, n, false), fp, args, n, "");
-  LLVMAddCallSiteAttribute(
-      call, LLVMAttributeFunctionIndex,
-      LLVMCreateEnumAttribute(
-          cm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+  cg_mark_noreturn(
+      cm, LLVMBuildCall2(cm->b, LLVMFunctionType(cm->t_void, ps, n, false), fp,
+                         args, n, ""));
   LLVMBuildUnreachable(cm->b);
   return bb;
 }
@@ -154,7 +143,7 @@ static void build_poll(poll_ctx *pc, LLVMBasicBlockRef next) {
   LLVMSetVolatile(v, true);
   LLVMValueRef set =
       LLVMBuildICmp(cm->b, LLVMIntNE, v, LLVMConstInt(cm->t_i32, 0, 0), "");
-  set_cold_weights(cm, LLVMBuildCondBr(cm->b, set, cold, next));
+  cg_mark_cold_branch(cm, LLVMBuildCondBr(cm->b, set, cold, next));
 }
 
 /* Ends the builder's block with the stack check, on to `next`. The stack
@@ -167,17 +156,14 @@ static void build_stack_check(poll_ctx *pc, LLVMBasicBlockRef next) {
                                           WASMRT_TRAP_STACK_EXHAUSTED);
   LLVMPositionBuilderAtEnd(cm->b, here);
   LLVMTypeRef pt = cm->t_ptr;
-  unsigned id = LLVMLookupIntrinsicID("llvm.stacksave", 14);
-  LLVMValueRef sp = LLVMBuildCall2(
-      cm->b, LLVMIntrinsicGetType(cm->ctx, id, &pt, 1),
-      LLVMGetIntrinsicDeclaration(cm->mod, id, &pt, 1), NULL, 0, "");
+  LLVMValueRef sp = cg_module_intrinsic(cm, "llvm.stacksave", &pt, 1, NULL, 0);
   LLVMValueRef lim = LLVMBuildLoad2(
       cm->b, cm->t_i64,
       byte_gep(cm, pc->vmctx, offsetof(wasmrt_vmctx, stack_limit)), "");
   LLVMValueRef low = LLVMBuildICmp(
       cm->b, LLVMIntULT, LLVMBuildPtrToInt(cm->b, sp, cm->t_i64, ""), lim, "");
   LLVMBasicBlockRef poll = LLVMInsertBasicBlockInContext(cm->ctx, next, "");
-  set_cold_weights(cm, LLVMBuildCondBr(cm->b, low, trap, poll));
+  cg_mark_cold_branch(cm, LLVMBuildCondBr(cm->b, low, trap, poll));
   LLVMPositionBuilderAtEnd(cm->b, poll);
 }
 
