@@ -40,6 +40,17 @@ set(LLVM19_FOUND FALSE)
 if(LLVM19_CONFIG)
   _llvm19_query(LLVM19_VERSION --version)
 endif()
+# The cached path may name another LLVM's llvm-config: a configure run before
+# tools/setup installed LLVM 19 finds the distribution's default one. Forget
+# it and search once more, so that configuring again after installing works.
+if(NOT LLVM19_VERSION MATCHES "^19\\.")
+  unset(LLVM19_CONFIG CACHE)
+  find_program(LLVM19_CONFIG NAMES llvm-config-19
+               HINTS ${_llvm19_hints} DOC "llvm-config of LLVM 19")
+  if(LLVM19_CONFIG)
+    _llvm19_query(LLVM19_VERSION --version)
+  endif()
+endif()
 
 if(LLVM19_VERSION MATCHES "^19\\.")
   _llvm19_query(_inc --includedir)
