@@ -147,6 +147,11 @@ void cg_mark_polled(cg_module *cm, LLVMValueRef fn);
  * pipeline. */
 bool cg_place_polls(cg_module *cm);
 
+/* ----------------------------------------------------- codegen_tuning.c */
+/* Keeps rotate-heavy functions scalar (see the file); runs before the
+ * optimization pipeline, at -O2 and above. */
+void cg_tune_vectorization(cg_module *cm);
+
 /* -------------------------------------------------- codegen families */
 cg_result cg_control(cg_func *f, const wasm_instr *in);
 cg_result cg_int(cg_func *f, const wasm_instr *in);

@@ -150,6 +150,9 @@ bool cg_emit_object(cg_module *cm, cg_target *t, unsigned opt_level,
   LLVMSetDataLayout(cm->mod, layout);
   LLVMDisposeMessage(layout);
   LLVMDisposeTargetData(td);
+  /* SLP vectorization runs from -O2 on. */
+  if (opt_level >= 2)
+    cg_tune_vectorization(cm);
   /* The poll placement edits the CFG by hand: its work is checked too. */
   if (!verify(cm, "generated", err) || !run_passes(cm, t, opt_level, err) ||
       !cg_place_polls(cm) || !verify(cm, "after placing polls", err))
