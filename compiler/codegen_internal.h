@@ -152,6 +152,11 @@ bool cg_place_polls(cg_module *cm);
  * optimization pipeline, at -O2 and above. */
 void cg_tune_vectorization(cg_module *cm);
 
+/* ----------------------------------------------------- codegen_switch.c */
+/* Turns dense switches that select constants into table loads where LLVM
+ * kept a jump table (see the file); runs after the optimization pipeline. */
+void cg_switch_tables(cg_module *cm);
+
 /* -------------------------------------------------- codegen families */
 cg_result cg_control(cg_func *f, const wasm_instr *in);
 cg_result cg_int(cg_func *f, const wasm_instr *in);

@@ -153,9 +153,13 @@ bool cg_emit_object(cg_module *cm, cg_target *t, unsigned opt_level,
   /* SLP vectorization runs from -O2 on. */
   if (opt_level >= 2)
     cg_tune_vectorization(cm);
-  /* The poll placement edits the CFG by hand: its work is checked too. */
-  if (!verify(cm, "generated", err) || !run_passes(cm, t, opt_level, err) ||
-      !cg_place_polls(cm) || !verify(cm, "after placing polls", err))
+  if (!verify(cm, "generated", err) || !run_passes(cm, t, opt_level, err))
+    return false;
+  if (opt_level >= 1)
+    cg_switch_tables(cm);
+  /* These passes edit the CFG by hand: their work is checked too. */
+  if (!cg_place_polls(cm) ||
+      !verify(cm, "after the post-optimization passes", err))
     return false;
   LLVMMemoryBufferRef buf = NULL;
   char *msg = NULL;

@@ -225,6 +225,52 @@ static void test_chacha20(void) {
   CHECK(memcmp(fake_memory(g_inst) + at, out, sizeof out) == 0);
 }
 
+/* basic.wat's switch_table: a br_table over 0..79 selecting constants,
+ * with holes, whose default computes; at -O2 it becomes table loads
+ * (codegen_switch.c). Every selector, holes and out-of-range ones too. */
+static uint32_t switch_table_expected(uint32_t x) {
+  if (x == 0)
+    return 1000;
+  if (x < 80 && x % 5 != 3)
+    return x * x * 7 + 13;
+  return x * (uint32_t)-3;
+}
+
+static void test_switch_table(void) {
+  static const uint32_t far[] = {80,         81,          1000,
+                                 0x7FFFFFFF, 0x80000000u, 0xFFFFFFFFu};
+  int wrong = 0;
+  for (uint32_t x = 0; x < 90; x++)
+    wrong += (uint32_t)ok("switch_table", x, 0) != switch_table_expected(x);
+  for (size_t k = 0; k < sizeof far / sizeof far[0]; k++)
+    wrong += (uint32_t)ok("switch_table", far[k], 0) !=
+             switch_table_expected(far[k]);
+  CHECK(wrong == 0);
+}
+
+/* basic.wat's switch_pair (see there). */
+static double switch_pair_expected(uint32_t x) {
+  uint32_t k = x - 1000;
+  if (k == 0)
+    return 7 + 0.5;
+  if (k >= 100 || k % 4 == 2)
+    return (double)(int32_t)x - 1.0;
+  if (k % 7 == 0)
+    k = 1;
+  return (double)(k * 3 + 1) + k * 0.25;
+}
+
+static void test_switch_pair(void) {
+  static const uint32_t far[] = {0,          999,         1100,
+                                 0x7FFFFFFF, 0x80000000u, 0xFFFFFFFFu};
+  int wrong = 0;
+  for (uint32_t x = 990; x < 1110; x++)
+    wrong += bf64(ok("switch_pair", x, 0)) != switch_pair_expected(x);
+  for (size_t k = 0; k < sizeof far / sizeof far[0]; k++)
+    wrong += bf64(ok("switch_pair", far[k], 0)) != switch_pair_expected(far[k]);
+  CHECK(wrong == 0);
+}
+
 static int host_add(uint64_t *s) {
   s[0] = (uint32_t)((uint32_t)s[0] + (uint32_t)s[1] + 1000);
   return 0;
@@ -326,6 +372,8 @@ static void run(const uint8_t *wasm, size_t len, unsigned opt) {
     test_memory();
     test_globals_tables();
     test_chacha20();
+    test_switch_table();
+    test_switch_pair();
     fake_free(g_inst);
   }
   unlink(path);

@@ -297,4 +297,366 @@
     (i32.store offset=60 (local.get $p)
       (i32.add (local.get $x15) (i32.load offset=60 (local.get $p))))
   )
+  ;; A dense br_table selecting constants, with holes (k % 5 == 3) and a
+  ;; default that computes: LLVM keeps it a jump table, codegen_switch.c
+  ;; makes it table loads. x == 0 branches straight to $done.
+  (func (export "switch_table") (param $x i32) (result i32)
+    (local $v i32)
+    (local.set $v (i32.const 1000))
+    (block $done
+      (block $default
+        (block $c79
+        (block $c77
+        (block $c76
+        (block $c75
+        (block $c74
+        (block $c72
+        (block $c71
+        (block $c70
+        (block $c69
+        (block $c67
+        (block $c66
+        (block $c65
+        (block $c64
+        (block $c62
+        (block $c61
+        (block $c60
+        (block $c59
+        (block $c57
+        (block $c56
+        (block $c55
+        (block $c54
+        (block $c52
+        (block $c51
+        (block $c50
+        (block $c49
+        (block $c47
+        (block $c46
+        (block $c45
+        (block $c44
+        (block $c42
+        (block $c41
+        (block $c40
+        (block $c39
+        (block $c37
+        (block $c36
+        (block $c35
+        (block $c34
+        (block $c32
+        (block $c31
+        (block $c30
+        (block $c29
+        (block $c27
+        (block $c26
+        (block $c25
+        (block $c24
+        (block $c22
+        (block $c21
+        (block $c20
+        (block $c19
+        (block $c17
+        (block $c16
+        (block $c15
+        (block $c14
+        (block $c12
+        (block $c11
+        (block $c10
+        (block $c9
+        (block $c7
+        (block $c6
+        (block $c5
+        (block $c4
+        (block $c2
+        (block $c1
+          (br_table $done $c1 $c2 $default $c4 $c5 $c6 $c7 $default $c9 $c10
+            $c11 $c12 $default $c14 $c15 $c16 $c17 $default $c19 $c20 $c21
+            $c22 $default $c24 $c25 $c26 $c27 $default $c29 $c30 $c31 $c32
+            $default $c34 $c35 $c36 $c37 $default $c39 $c40 $c41 $c42 $default
+            $c44 $c45 $c46 $c47 $default $c49 $c50 $c51 $c52 $default $c54
+            $c55 $c56 $c57 $default $c59 $c60 $c61 $c62 $default $c64 $c65
+            $c66 $c67 $default $c69 $c70 $c71 $c72 $default $c74 $c75 $c76
+            $c77 $default $c79 $default
+            (local.get $x))
+        ) (local.set $v (i32.const 20)) (br $done)
+        ) (local.set $v (i32.const 41)) (br $done)
+        ) (local.set $v (i32.const 125)) (br $done)
+        ) (local.set $v (i32.const 188)) (br $done)
+        ) (local.set $v (i32.const 265)) (br $done)
+        ) (local.set $v (i32.const 356)) (br $done)
+        ) (local.set $v (i32.const 580)) (br $done)
+        ) (local.set $v (i32.const 713)) (br $done)
+        ) (local.set $v (i32.const 860)) (br $done)
+        ) (local.set $v (i32.const 1021)) (br $done)
+        ) (local.set $v (i32.const 1385)) (br $done)
+        ) (local.set $v (i32.const 1588)) (br $done)
+        ) (local.set $v (i32.const 1805)) (br $done)
+        ) (local.set $v (i32.const 2036)) (br $done)
+        ) (local.set $v (i32.const 2540)) (br $done)
+        ) (local.set $v (i32.const 2813)) (br $done)
+        ) (local.set $v (i32.const 3100)) (br $done)
+        ) (local.set $v (i32.const 3401)) (br $done)
+        ) (local.set $v (i32.const 4045)) (br $done)
+        ) (local.set $v (i32.const 4388)) (br $done)
+        ) (local.set $v (i32.const 4745)) (br $done)
+        ) (local.set $v (i32.const 5116)) (br $done)
+        ) (local.set $v (i32.const 5900)) (br $done)
+        ) (local.set $v (i32.const 6313)) (br $done)
+        ) (local.set $v (i32.const 6740)) (br $done)
+        ) (local.set $v (i32.const 7181)) (br $done)
+        ) (local.set $v (i32.const 8105)) (br $done)
+        ) (local.set $v (i32.const 8588)) (br $done)
+        ) (local.set $v (i32.const 9085)) (br $done)
+        ) (local.set $v (i32.const 9596)) (br $done)
+        ) (local.set $v (i32.const 10660)) (br $done)
+        ) (local.set $v (i32.const 11213)) (br $done)
+        ) (local.set $v (i32.const 11780)) (br $done)
+        ) (local.set $v (i32.const 12361)) (br $done)
+        ) (local.set $v (i32.const 13565)) (br $done)
+        ) (local.set $v (i32.const 14188)) (br $done)
+        ) (local.set $v (i32.const 14825)) (br $done)
+        ) (local.set $v (i32.const 15476)) (br $done)
+        ) (local.set $v (i32.const 16820)) (br $done)
+        ) (local.set $v (i32.const 17513)) (br $done)
+        ) (local.set $v (i32.const 18220)) (br $done)
+        ) (local.set $v (i32.const 18941)) (br $done)
+        ) (local.set $v (i32.const 20425)) (br $done)
+        ) (local.set $v (i32.const 21188)) (br $done)
+        ) (local.set $v (i32.const 21965)) (br $done)
+        ) (local.set $v (i32.const 22756)) (br $done)
+        ) (local.set $v (i32.const 24380)) (br $done)
+        ) (local.set $v (i32.const 25213)) (br $done)
+        ) (local.set $v (i32.const 26060)) (br $done)
+        ) (local.set $v (i32.const 26921)) (br $done)
+        ) (local.set $v (i32.const 28685)) (br $done)
+        ) (local.set $v (i32.const 29588)) (br $done)
+        ) (local.set $v (i32.const 30505)) (br $done)
+        ) (local.set $v (i32.const 31436)) (br $done)
+        ) (local.set $v (i32.const 33340)) (br $done)
+        ) (local.set $v (i32.const 34313)) (br $done)
+        ) (local.set $v (i32.const 35300)) (br $done)
+        ) (local.set $v (i32.const 36301)) (br $done)
+        ) (local.set $v (i32.const 38345)) (br $done)
+        ) (local.set $v (i32.const 39388)) (br $done)
+        ) (local.set $v (i32.const 40445)) (br $done)
+        ) (local.set $v (i32.const 41516)) (br $done)
+        ) (local.set $v (i32.const 43700)) (br $done)
+      )
+      (return (i32.mul (local.get $x) (i32.const -3))))
+    (local.get $v))
+  ;; Two selected values (i32 and f64), a selector offset by 1000, cases
+  ;; sharing a target (k % 7 == 0 -> case 1), holes (k % 4 == 2) and a
+  ;; default that joins the cases with a non-constant value.
+  (func (export "switch_pair") (param $x i32) (result f64)
+    (local $a i32) (local $b f64)
+    (local.set $a (i32.const 7))
+    (local.set $b (f64.const 0.5))
+    (block $done
+      (block $default
+        (block $c99
+        (block $c97
+        (block $c96
+        (block $c95
+        (block $c93
+        (block $c92
+        (block $c89
+        (block $c88
+        (block $c87
+        (block $c85
+        (block $c83
+        (block $c81
+        (block $c80
+        (block $c79
+        (block $c76
+        (block $c75
+        (block $c73
+        (block $c72
+        (block $c71
+        (block $c69
+        (block $c68
+        (block $c67
+        (block $c65
+        (block $c64
+        (block $c61
+        (block $c60
+        (block $c59
+        (block $c57
+        (block $c55
+        (block $c53
+        (block $c52
+        (block $c51
+        (block $c48
+        (block $c47
+        (block $c45
+        (block $c44
+        (block $c43
+        (block $c41
+        (block $c40
+        (block $c39
+        (block $c37
+        (block $c36
+        (block $c33
+        (block $c32
+        (block $c31
+        (block $c29
+        (block $c27
+        (block $c25
+        (block $c24
+        (block $c23
+        (block $c20
+        (block $c19
+        (block $c17
+        (block $c16
+        (block $c15
+        (block $c13
+        (block $c12
+        (block $c11
+        (block $c9
+        (block $c8
+        (block $c5
+        (block $c4
+        (block $c3
+        (block $c1
+          (br_table $done $c1 $default $c3 $c4 $c5 $default $c1 $c8 $c9
+            $default $c11 $c12 $c13 $default $c15 $c16 $c17 $default $c19 $c20
+            $c1 $default $c23 $c24 $c25 $default $c27 $c1 $c29 $default $c31
+            $c32 $c33 $default $c1 $c36 $c37 $default $c39 $c40 $c41 $default
+            $c43 $c44 $c45 $default $c47 $c48 $c1 $default $c51 $c52 $c53
+            $default $c55 $c1 $c57 $default $c59 $c60 $c61 $default $c1 $c64
+            $c65 $default $c67 $c68 $c69 $default $c71 $c72 $c73 $default $c75
+            $c76 $c1 $default $c79 $c80 $c81 $default $c83 $c1 $c85 $default
+            $c87 $c88 $c89 $default $c1 $c92 $c93 $default $c95 $c96 $c97
+            $default $c99 $default
+            (i32.sub (local.get $x) (i32.const 1000)))
+        ) (local.set $a (i32.const 4)) (local.set $b (f64.const 0.25))
+          (br $done)
+        ) (local.set $a (i32.const 10)) (local.set $b (f64.const 0.75))
+          (br $done)
+        ) (local.set $a (i32.const 13)) (local.set $b (f64.const 1.0))
+          (br $done)
+        ) (local.set $a (i32.const 16)) (local.set $b (f64.const 1.25))
+          (br $done)
+        ) (local.set $a (i32.const 25)) (local.set $b (f64.const 2.0))
+          (br $done)
+        ) (local.set $a (i32.const 28)) (local.set $b (f64.const 2.25))
+          (br $done)
+        ) (local.set $a (i32.const 34)) (local.set $b (f64.const 2.75))
+          (br $done)
+        ) (local.set $a (i32.const 37)) (local.set $b (f64.const 3.0))
+          (br $done)
+        ) (local.set $a (i32.const 40)) (local.set $b (f64.const 3.25))
+          (br $done)
+        ) (local.set $a (i32.const 46)) (local.set $b (f64.const 3.75))
+          (br $done)
+        ) (local.set $a (i32.const 49)) (local.set $b (f64.const 4.0))
+          (br $done)
+        ) (local.set $a (i32.const 52)) (local.set $b (f64.const 4.25))
+          (br $done)
+        ) (local.set $a (i32.const 58)) (local.set $b (f64.const 4.75))
+          (br $done)
+        ) (local.set $a (i32.const 61)) (local.set $b (f64.const 5.0))
+          (br $done)
+        ) (local.set $a (i32.const 70)) (local.set $b (f64.const 5.75))
+          (br $done)
+        ) (local.set $a (i32.const 73)) (local.set $b (f64.const 6.0))
+          (br $done)
+        ) (local.set $a (i32.const 76)) (local.set $b (f64.const 6.25))
+          (br $done)
+        ) (local.set $a (i32.const 82)) (local.set $b (f64.const 6.75))
+          (br $done)
+        ) (local.set $a (i32.const 88)) (local.set $b (f64.const 7.25))
+          (br $done)
+        ) (local.set $a (i32.const 94)) (local.set $b (f64.const 7.75))
+          (br $done)
+        ) (local.set $a (i32.const 97)) (local.set $b (f64.const 8.0))
+          (br $done)
+        ) (local.set $a (i32.const 100)) (local.set $b (f64.const 8.25))
+          (br $done)
+        ) (local.set $a (i32.const 109)) (local.set $b (f64.const 9.0))
+          (br $done)
+        ) (local.set $a (i32.const 112)) (local.set $b (f64.const 9.25))
+          (br $done)
+        ) (local.set $a (i32.const 118)) (local.set $b (f64.const 9.75))
+          (br $done)
+        ) (local.set $a (i32.const 121)) (local.set $b (f64.const 10.0))
+          (br $done)
+        ) (local.set $a (i32.const 124)) (local.set $b (f64.const 10.25))
+          (br $done)
+        ) (local.set $a (i32.const 130)) (local.set $b (f64.const 10.75))
+          (br $done)
+        ) (local.set $a (i32.const 133)) (local.set $b (f64.const 11.0))
+          (br $done)
+        ) (local.set $a (i32.const 136)) (local.set $b (f64.const 11.25))
+          (br $done)
+        ) (local.set $a (i32.const 142)) (local.set $b (f64.const 11.75))
+          (br $done)
+        ) (local.set $a (i32.const 145)) (local.set $b (f64.const 12.0))
+          (br $done)
+        ) (local.set $a (i32.const 154)) (local.set $b (f64.const 12.75))
+          (br $done)
+        ) (local.set $a (i32.const 157)) (local.set $b (f64.const 13.0))
+          (br $done)
+        ) (local.set $a (i32.const 160)) (local.set $b (f64.const 13.25))
+          (br $done)
+        ) (local.set $a (i32.const 166)) (local.set $b (f64.const 13.75))
+          (br $done)
+        ) (local.set $a (i32.const 172)) (local.set $b (f64.const 14.25))
+          (br $done)
+        ) (local.set $a (i32.const 178)) (local.set $b (f64.const 14.75))
+          (br $done)
+        ) (local.set $a (i32.const 181)) (local.set $b (f64.const 15.0))
+          (br $done)
+        ) (local.set $a (i32.const 184)) (local.set $b (f64.const 15.25))
+          (br $done)
+        ) (local.set $a (i32.const 193)) (local.set $b (f64.const 16.0))
+          (br $done)
+        ) (local.set $a (i32.const 196)) (local.set $b (f64.const 16.25))
+          (br $done)
+        ) (local.set $a (i32.const 202)) (local.set $b (f64.const 16.75))
+          (br $done)
+        ) (local.set $a (i32.const 205)) (local.set $b (f64.const 17.0))
+          (br $done)
+        ) (local.set $a (i32.const 208)) (local.set $b (f64.const 17.25))
+          (br $done)
+        ) (local.set $a (i32.const 214)) (local.set $b (f64.const 17.75))
+          (br $done)
+        ) (local.set $a (i32.const 217)) (local.set $b (f64.const 18.0))
+          (br $done)
+        ) (local.set $a (i32.const 220)) (local.set $b (f64.const 18.25))
+          (br $done)
+        ) (local.set $a (i32.const 226)) (local.set $b (f64.const 18.75))
+          (br $done)
+        ) (local.set $a (i32.const 229)) (local.set $b (f64.const 19.0))
+          (br $done)
+        ) (local.set $a (i32.const 238)) (local.set $b (f64.const 19.75))
+          (br $done)
+        ) (local.set $a (i32.const 241)) (local.set $b (f64.const 20.0))
+          (br $done)
+        ) (local.set $a (i32.const 244)) (local.set $b (f64.const 20.25))
+          (br $done)
+        ) (local.set $a (i32.const 250)) (local.set $b (f64.const 20.75))
+          (br $done)
+        ) (local.set $a (i32.const 256)) (local.set $b (f64.const 21.25))
+          (br $done)
+        ) (local.set $a (i32.const 262)) (local.set $b (f64.const 21.75))
+          (br $done)
+        ) (local.set $a (i32.const 265)) (local.set $b (f64.const 22.0))
+          (br $done)
+        ) (local.set $a (i32.const 268)) (local.set $b (f64.const 22.25))
+          (br $done)
+        ) (local.set $a (i32.const 277)) (local.set $b (f64.const 23.0))
+          (br $done)
+        ) (local.set $a (i32.const 280)) (local.set $b (f64.const 23.25))
+          (br $done)
+        ) (local.set $a (i32.const 286)) (local.set $b (f64.const 23.75))
+          (br $done)
+        ) (local.set $a (i32.const 289)) (local.set $b (f64.const 24.0))
+          (br $done)
+        ) (local.set $a (i32.const 292)) (local.set $b (f64.const 24.25))
+          (br $done)
+        ) (local.set $a (i32.const 298)) (local.set $b (f64.const 24.75))
+          (br $done)
+      )
+      (local.set $a (local.get $x))
+      (local.set $b (f64.const -1)))
+    (f64.add (f64.convert_i32_s (local.get $a)) (local.get $b)))
 )
