@@ -22,6 +22,21 @@ find_program(LLVM19_CONFIG NAMES llvm-config-19 llvm-config
              HINTS ${_llvm19_hints} DOC "llvm-config of LLVM 19")
 find_program(WASMC_LLD NAMES ld.lld-19 ld.lld HINTS ${_llvm19_hints}
              DOC "ld.lld of LLVM 19 (links compiled artifacts)")
+# As for llvm-config below: a cached `ld.lld` from before LLVM 19 was
+# installed may be another version (Debian 12's default is LLD 14, whose
+# artifacts lay out differently). Keep only LLD 19.
+if(WASMC_LLD)
+  execute_process(COMMAND ${WASMC_LLD} --version OUTPUT_VARIABLE _lld_version
+                  ERROR_QUIET)
+  if(NOT _lld_version MATCHES "LLD 19\\.")
+    unset(WASMC_LLD CACHE)
+    find_program(WASMC_LLD NAMES ld.lld-19 ld.lld HINTS ${_llvm19_hints}
+                 NO_DEFAULT_PATH
+                 DOC "ld.lld of LLVM 19 (links compiled artifacts)")
+    find_program(WASMC_LLD NAMES ld.lld-19
+                 DOC "ld.lld of LLVM 19 (links compiled artifacts)")
+  endif()
+endif()
 find_program(WASMC_CLANG NAMES clang-19 HINTS ${_llvm19_hints}
              DOC "clang-19 (builds wasm32 test programs)")
 
