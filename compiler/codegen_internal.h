@@ -139,6 +139,19 @@ LLVMBasicBlockRef cg_new_block(cg_func *f, const char *name);
 /* Pushes the values of a multi-value call result. */
 bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n);
 
+/* -------------------------------------------------- codegen_block_map.c */
+/* Basic block -> index in the array it was built from. A block listed
+ * more than once maps to its first index. */
+typedef struct cg_block_map {
+  LLVMBasicBlockRef *keys;
+  uint32_t *vals;
+  size_t mask;
+} cg_block_map;
+bool cg_block_map_init(cg_block_map *m, LLVMBasicBlockRef *blocks, uint32_t n);
+/* UINT32_MAX if b is not in the map. */
+uint32_t cg_block_map_get(const cg_block_map *m, LLVMBasicBlockRef b);
+void cg_block_map_free(cg_block_map *m);
+
 /* ------------------------------------------------------- codegen_poll.c */
 /* Marks fn (parameter 0: the vmctx) for interrupt polls. */
 void cg_mark_polled(cg_module *cm, LLVMValueRef fn);

@@ -42,53 +42,6 @@
 
 #define POLL_ATTR "wasmc-poll"
 
-/* ------------------------------------------------ block -> index map */
-
-typedef struct block_map {
-  LLVMBasicBlockRef *keys;
-  uint32_t *vals;
-  size_t mask;
-} block_map;
-
-static size_t hash_ptr(const void *p) {
-  uintptr_t x = (uintptr_t)p;
-  x ^= x >> 17;
-  x *= 0x9E3779B97F4A7C15ull;
-  return (size_t)(x ^ (x >> 29));
-}
-
-static bool map_init(block_map *m, LLVMBasicBlockRef *blocks, uint32_t n) {
-  size_t cap = 16;
-  while (cap < 2 * (size_t)n)
-    cap *= 2;
-  m->keys = calloc(cap, sizeof *m->keys);
-  m->vals = calloc(cap, sizeof *m->vals);
-  m->mask = cap - 1;
-  if (!m->keys || !m->vals)
-    return false;
-  for (uint32_t i = 0; i < n; i++) {
-    size_t h = hash_ptr(blocks[i]) & m->mask;
-    while (m->keys[h])
-      h = (h + 1) & m->mask;
-    m->keys[h] = blocks[i];
-    m->vals[h] = i;
-  }
-  return true;
-}
-
-/* UINT32_MAX if b is not a block of the function (never, in valid IR). */
-static uint32_t map_get(const block_map *m, LLVMBasicBlockRef b) {
-  for (size_t h = hash_ptr(b) & m->mask; m->keys[h]; h = (h + 1) & m->mask)
-    if (m->keys[h] == b)
-      return m->vals[h];
-  return UINT32_MAX;
-}
-
-static void map_free(block_map *m) {
-  free(m->keys);
-  free(m->vals);
-}
-
 /* ---------------------------------------------------- the poll itself */
 
 typedef struct poll_ctx {
@@ -206,11 +159,11 @@ static bool poll_cycles(poll_ctx *pc) {
   uint8_t *header = calloc(n, 1);
   uint32_t *stack = malloc(n * sizeof *stack);
   unsigned *next = calloc(n, sizeof *next);
-  block_map map = {0};
+  cg_block_map map = {0};
   bool ok = blocks && poll && state && header && stack && next;
   if (ok) {
     LLVMGetBasicBlocks(pc->fn, blocks);
-    ok = map_init(&map, blocks, n);
+    ok = cg_block_map_init(&map, blocks, n);
   }
   size_t sp = 0;
   if (ok) {
@@ -226,7 +179,7 @@ static bool poll_cycles(poll_ctx *pc) {
       sp--;
       continue;
     }
-    uint32_t v = map_get(&map, LLVMGetSuccessor(term, next[u]++));
+    uint32_t v = cg_block_map_get(&map, LLVMGetSuccessor(term, next[u]++));
     if (v == UINT32_MAX) {
       ok = false;
     } else if (state[v] == 0) {
@@ -245,12 +198,12 @@ static bool poll_cycles(poll_ctx *pc) {
     LLVMValueRef term = LLVMGetBasicBlockTerminator(blocks[u]);
     unsigned ns = term ? LLVMGetNumSuccessors(term) : 0;
     for (unsigned i = 0; i < ns; i++) {
-      uint32_t v = map_get(&map, LLVMGetSuccessor(term, i));
+      uint32_t v = cg_block_map_get(&map, LLVMGetSuccessor(term, i));
       if (v != UINT32_MAX && header[v])
         LLVMSetSuccessor(term, i, poll[v]);
     }
   }
-  map_free(&map);
+  cg_block_map_free(&map);
   free(blocks);
   free(poll);
   free(state);

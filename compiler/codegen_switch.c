@@ -43,6 +43,7 @@ typedef struct sw_plan {
   sw_case *cases;
   unsigned ncases;
   uint64_t min, range;
+  cg_block_map preds; /* the cases' predecessor blocks of D */
 } sw_plan;
 
 /* The block D that `bb` leads to: bb itself, or the single successor of a
@@ -68,21 +69,36 @@ static bool is_table_constant(LLVMValueRef v) {
   return v && (LLVMIsAConstantInt(v) || LLVMIsAConstantFP(v));
 }
 
+/* out[c] = the incoming value of phi for case c's predecessor (NULL if
+ * none), in time linear in the phi's and the switch's size. */
+static bool case_values(const sw_plan *p, LLVMValueRef phi, LLVMValueRef *out) {
+  unsigned n = LLVMCountIncoming(phi);
+  LLVMBasicBlockRef *in = malloc((n ? n : 1) * sizeof *in);
+  cg_block_map m = {0};
+  bool ok = in != NULL;
+  for (unsigned k = 0; ok && k < n; k++)
+    in[k] = LLVMGetIncomingBlock(phi, k);
+  ok = ok && cg_block_map_init(&m, in, n);
+  for (unsigned c = 0; ok && c < p->ncases; c++) {
+    uint32_t k = cg_block_map_get(&m, p->cases[c].pred);
+    out[c] = k == UINT32_MAX ? NULL : LLVMGetIncomingValue(phi, k);
+  }
+  cg_block_map_free(&m);
+  free(in);
+  return ok;
+}
+
 /* Every phi of D takes a constant from every case's predecessor. */
-static bool phis_constant(const sw_plan *p) {
+static bool phis_constant(const sw_plan *p, LLVMValueRef *scratch) {
   bool any = false;
   for (LLVMValueRef i = LLVMGetFirstInstruction(p->dest);
        i && LLVMIsAPHINode(i); i = LLVMGetNextInstruction(i)) {
     any = true;
-    unsigned n = LLVMCountIncoming(i);
-    for (unsigned c = 0; c < p->ncases; c++) {
-      LLVMValueRef v = NULL;
-      for (unsigned k = 0; k < n && !v; k++)
-        if (LLVMGetIncomingBlock(i, k) == p->cases[c].pred)
-          v = LLVMGetIncomingValue(i, k);
-      if (!is_table_constant(v))
+    if (!case_values(p, i, scratch))
+      return false;
+    for (unsigned c = 0; c < p->ncases; c++)
+      if (!is_table_constant(scratch[c]))
         return false;
-    }
   }
   return any;
 }
@@ -132,7 +148,16 @@ static bool plan_switch(LLVMValueRef sw, sw_plan *p) {
   p->range = p->cases[p->ncases - 1].value - p->min + 1;
   if (p->range > MAX_RANGE || (uint64_t)p->ncases * 100 < p->range * 40)
     return false;
-  return phis_constant(p);
+  LLVMBasicBlockRef *preds = malloc(p->ncases * sizeof *preds);
+  LLVMValueRef *scratch = malloc(p->ncases * sizeof *scratch);
+  bool ok = preds && scratch;
+  for (unsigned c = 0; ok && c < p->ncases; c++)
+    preds[c] = p->cases[c].pred;
+  ok = ok && cg_block_map_init(&p->preds, preds, p->ncases) &&
+       phis_constant(p, scratch);
+  free(preds);
+  free(scratch);
+  return ok;
 }
 
 /* A private constant [range x T] table named after its switch. */
@@ -175,9 +200,8 @@ static void rebuild_phi(cg_module *cm, const sw_plan *p, LLVMValueRef phi,
   unsigned count = LLVMCountIncoming(phi);
   for (unsigned k = 0; k < count; k++) {
     LLVMBasicBlockRef b = LLVMGetIncomingBlock(phi, k);
-    bool drop = b == p->block;
-    for (unsigned c = 0; c < p->ncases && drop_cases && !drop; c++)
-      drop = b == p->cases[c].pred;
+    bool drop = b == p->block ||
+                (drop_cases && cg_block_map_get(&p->preds, b) != UINT32_MAX);
     if (drop)
       continue;
     LLVMValueRef iv = LLVMGetIncomingValue(phi, k);
@@ -217,7 +241,7 @@ static bool build_range_check(cg_module *cm, const sw_plan *p,
 }
 
 static void rewrite_switch(cg_module *cm, sw_plan *p, LLVMValueRef *vals,
-                           LLVMValueRef *loaded) {
+                           LLVMValueRef *by_case, LLVMValueRef *loaded) {
   uint64_t n = p->range;
   LLVMBasicBlockRef check =
       LLVMInsertBasicBlockInContext(cm->ctx, p->dest, "switch.check");
@@ -247,8 +271,9 @@ static void rewrite_switch(cg_module *cm, sw_plan *p, LLVMValueRef *vals,
     LLVMTypeRef t = LLVMTypeOf(i);
     for (uint64_t k = 0; k < n; k++)
       vals[k] = LLVMConstNull(t);
+    case_values(p, i, by_case); /* succeeded in plan_switch */
     for (unsigned c = 0; c < p->ncases; c++)
-      vals[p->cases[c].value - p->min] = incoming_for(i, p->cases[c].pred);
+      vals[p->cases[c].value - p->min] = by_case[c];
     loaded[nphi++] = load_entry(cm, add_table(cm, t, vals, n), t, n, idx64);
   }
   LLVMBuildBr(cm->b, p->dest);
@@ -274,26 +299,26 @@ static void rewrite_switch(cg_module *cm, sw_plan *p, LLVMValueRef *vals,
   LLVMInstructionEraseFromParent(p->sw);
   for (unsigned c = 0; c < p->ncases; c++) {
     LLVMBasicBlockRef b = p->cases[c].pred;
-    if (b == p->block)
-      continue;
-    for (unsigned d = c + 1; d < p->ncases; d++)
-      if (p->cases[d].pred == b)
-        p->cases[d].pred = p->block; /* delete each block once */
-    LLVMDeleteBasicBlock(b);
+    /* Each block once: at the first case it serves. */
+    if (b != p->block && cg_block_map_get(&p->preds, b) == c)
+      LLVMDeleteBasicBlock(b);
   }
 }
 
-/* Rewrites the switch ending bb if it qualifies. */
+/* Rewrites the switch if it qualifies. */
 static void try_switch(cg_module *cm, LLVMValueRef sw) {
   sw_plan p;
   if (plan_switch(sw, &p)) {
     LLVMValueRef *vals = malloc(p.range * sizeof *vals);
+    LLVMValueRef *by_case = malloc(p.ncases * sizeof *by_case);
     LLVMValueRef *loaded = malloc(count_phis(p.dest) * sizeof *loaded);
-    if (vals && loaded)
-      rewrite_switch(cm, &p, vals, loaded);
+    if (vals && by_case && loaded)
+      rewrite_switch(cm, &p, vals, by_case, loaded);
     free(vals);
+    free(by_case);
     free(loaded);
   }
+  cg_block_map_free(&p.preds);
   free(p.cases);
 }
 
