@@ -30,9 +30,6 @@ if(WASMC_LLD)
                   ERROR_QUIET)
   if(NOT _lld_version MATCHES "LLD 19\\.")
     unset(WASMC_LLD CACHE)
-    find_program(WASMC_LLD NAMES ld.lld-19 ld.lld HINTS ${_llvm19_hints}
-                 NO_DEFAULT_PATH
-                 DOC "ld.lld of LLVM 19 (links compiled artifacts)")
     find_program(WASMC_LLD NAMES ld.lld-19
                  DOC "ld.lld of LLVM 19 (links compiled artifacts)")
   endif()

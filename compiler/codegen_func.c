@@ -111,6 +111,20 @@ LLVMValueRef cg_intrinsic(cg_func *f, const char *name, LLVMTypeRef *tys,
   return cg_module_intrinsic(f->cm, name, tys, ntys, args, nargs);
 }
 
+void cg_add_fn_attr(cg_module *cm, LLVMValueRef fn, const char *key,
+                    const char *value) {
+  LLVMAddAttributeAtIndex(
+      fn, LLVMAttributeFunctionIndex,
+      LLVMCreateStringAttribute(cm->ctx, key, (unsigned)strlen(key), value,
+                                (unsigned)strlen(value)));
+}
+
+void cg_add_fn_flag(cg_module *cm, LLVMValueRef fn, const char *name) {
+  unsigned k = LLVMGetEnumAttributeKindForName(name, strlen(name));
+  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                          LLVMCreateEnumAttribute(cm->ctx, k, 0));
+}
+
 void cg_mark_noreturn(cg_module *cm, LLVMValueRef call) {
   LLVMAddCallSiteAttribute(
       call, LLVMAttributeFunctionIndex,

@@ -129,6 +129,10 @@ LLVMValueRef cg_intrinsic(cg_func *f, const char *name, LLVMTypeRef *tys,
 LLVMValueRef cg_module_intrinsic(cg_module *cm, const char *name,
                                  LLVMTypeRef *tys, unsigned ntys,
                                  LLVMValueRef *args, unsigned nargs);
+/* Function attributes: key="value", and an enum attribute by name. */
+void cg_add_fn_attr(cg_module *cm, LLVMValueRef fn, const char *key,
+                    const char *value);
+void cg_add_fn_flag(cg_module *cm, LLVMValueRef fn, const char *name);
 void cg_mark_noreturn(cg_module *cm, LLVMValueRef call);
 /* Weights a conditional branch whose true arm traps as never taken. */
 void cg_mark_cold_branch(cg_module *cm, LLVMValueRef condbr);

@@ -67,28 +67,17 @@ static bool oom(cg_module *cm) {
  * unwinds through wasm frames), and "no-builtins" so the optimizer never
  * turns loops into memset/memcpy calls the artifact could not resolve. */
 static void set_common_attrs(cg_module *cm, LLVMValueRef fn) {
-  unsigned k = LLVMGetEnumAttributeKindForName("nounwind", 8);
-  LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                          LLVMCreateEnumAttribute(cm->ctx, k, 0));
-  LLVMAddAttributeAtIndex(
-      fn, LLVMAttributeFunctionIndex,
-      LLVMCreateStringAttribute(cm->ctx, "no-builtins", 11, "", 0));
-  LLVMAddAttributeAtIndex(
-      fn, LLVMAttributeFunctionIndex,
-      LLVMCreateStringAttribute(cm->ctx, "probe-stack", 11, "inline-asm", 10));
+  cg_add_fn_flag(cm, fn, "nounwind");
+  cg_add_fn_attr(cm, fn, "no-builtins", "");
+  cg_add_fn_attr(cm, fn, "probe-stack", "inline-asm");
   /* Tail-recursion elimination would turn runaway recursion into an
    * endless loop; wasm requires it to exhaust the stack (and trap). */
-  LLVMAddAttributeAtIndex(
-      fn, LLVMAttributeFunctionIndex,
-      LLVMCreateStringAttribute(cm->ctx, "disable-tail-calls", 18, "true", 4));
+  cg_add_fn_attr(cm, fn, "disable-tail-calls", "true");
   /* The target machine takes a CPU but no tuning CPU; the function
    * attribute is how clang passes -mtune, and the X86 back end honours it
    * per function. */
   if (cm->tune_cpu)
-    LLVMAddAttributeAtIndex(
-        fn, LLVMAttributeFunctionIndex,
-        LLVMCreateStringAttribute(cm->ctx, "tune-cpu", 8, cm->tune_cpu,
-                                  (unsigned)strlen(cm->tune_cpu)));
+    cg_add_fn_attr(cm, fn, "tune-cpu", cm->tune_cpu);
 }
 
 /* Exported with protected visibility: visible to dlsym, yet calls inside

@@ -261,7 +261,5 @@ bool cg_place_polls(cg_module *cm) {
 }
 
 void cg_mark_polled(cg_module *cm, LLVMValueRef fn) {
-  LLVMAddAttributeAtIndex(
-      fn, LLVMAttributeFunctionIndex,
-      LLVMCreateStringAttribute(cm->ctx, POLL_ATTR, strlen(POLL_ATTR), "", 0));
+  cg_add_fn_attr(cm, fn, POLL_ATTR, "");
 }

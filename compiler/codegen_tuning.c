@@ -29,8 +29,6 @@
  */
 #include "codegen_internal.h"
 
-#include <string.h>
-
 #define ROTATE_HEAVY 16
 
 /* A rotate by a constant that is not a multiple of 8: fshl/fshr with both
@@ -63,13 +61,6 @@ static unsigned count_bit_rotates(LLVMValueRef fn, unsigned fshl,
   return n;
 }
 
-static void add_fn_attr(cg_module *cm, LLVMValueRef fn, const char *k,
-                        const char *v) {
-  LLVMAddAttributeAtIndex(
-      fn, LLVMAttributeFunctionIndex,
-      LLVMCreateStringAttribute(cm->ctx, k, strlen(k), v, strlen(v)));
-}
-
 void cg_tune_vectorization(cg_module *cm) {
   unsigned fshl = LLVMLookupIntrinsicID("llvm.fshl", 9);
   unsigned fshr = LLVMLookupIntrinsicID("llvm.fshr", 9);
@@ -78,9 +69,7 @@ void cg_tune_vectorization(cg_module *cm) {
     if (LLVMCountBasicBlocks(fn) == 0 ||
         count_bit_rotates(fn, fshl, fshr) < ROTATE_HEAVY)
       continue;
-    add_fn_attr(cm, fn, "prefer-vector-width", "64");
-    unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                            LLVMCreateEnumAttribute(cm->ctx, noinline, 0));
+    cg_add_fn_attr(cm, fn, "prefer-vector-width", "64");
+    cg_add_fn_flag(cm, fn, "noinline");
   }
 }
