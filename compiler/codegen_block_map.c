@@ -1,6 +1,7 @@
-/* codegen_block_map.c — an open-addressing map from basic blocks to
- * their index in an array, for the passes that walk optimized IR
- * (codegen_poll.c, codegen_switch.c) in linear time. */
+/* codegen_block_map.c — an open-addressing map from pointers (basic
+ * blocks, instructions) to their index in an array, for the passes that
+ * walk IR (codegen_poll.c, codegen_switch.c, codegen_nowrap.c,
+ * codegen_keep_loads.c) in linear time. */
 #include "codegen_internal.h"
 
 #include <stdlib.h>
@@ -12,33 +13,51 @@ static size_t hash_ptr(const void *p) {
   return (size_t)(x ^ (x >> 29));
 }
 
-bool cg_block_map_init(cg_block_map *m, LLVMBasicBlockRef *blocks, uint32_t n) {
+bool cg_ptr_map_init(cg_ptr_map *m, uint32_t n) {
   size_t cap = 16;
   while (cap < 2 * (size_t)n)
     cap *= 2;
   m->keys = calloc(cap, sizeof *m->keys);
   m->vals = calloc(cap, sizeof *m->vals);
   m->mask = cap - 1;
-  if (!m->keys || !m->vals)
-    return false;
-  for (uint32_t i = 0; i < n; i++) {
-    size_t h = hash_ptr(blocks[i]) & m->mask;
-    while (m->keys[h])
-      h = (h + 1) & m->mask;
-    m->keys[h] = blocks[i];
-    m->vals[h] = i;
-  }
-  return true;
+  return m->keys && m->vals;
 }
 
-uint32_t cg_block_map_get(const cg_block_map *m, LLVMBasicBlockRef b) {
-  for (size_t h = hash_ptr(b) & m->mask; m->keys[h]; h = (h + 1) & m->mask)
-    if (m->keys[h] == b)
+void cg_ptr_map_put(cg_ptr_map *m, const void *key, uint32_t val) {
+  size_t h = hash_ptr(key) & m->mask;
+  while (m->keys[h]) {
+    if (m->keys[h] == key)
+      return;
+    h = (h + 1) & m->mask;
+  }
+  m->keys[h] = key;
+  m->vals[h] = val;
+}
+
+uint32_t cg_ptr_map_get(const cg_ptr_map *m, const void *key) {
+  for (size_t h = hash_ptr(key) & m->mask; m->keys[h]; h = (h + 1) & m->mask)
+    if (m->keys[h] == key)
       return m->vals[h];
   return UINT32_MAX;
 }
 
-void cg_block_map_free(cg_block_map *m) {
+void cg_ptr_map_free(cg_ptr_map *m) {
   free(m->keys);
   free(m->vals);
+}
+
+bool cg_block_map_init(cg_block_map *m, LLVMBasicBlockRef *blocks, uint32_t n) {
+  if (!cg_ptr_map_init(m, n))
+    return false;
+  for (uint32_t i = 0; i < n; i++)
+    cg_ptr_map_put(m, blocks[i], i);
+  return true;
+}
+
+uint32_t cg_block_map_get(const cg_block_map *m, LLVMBasicBlockRef b) {
+  return cg_ptr_map_get(m, b);
+}
+
+void cg_block_map_free(cg_block_map *m) {
+  cg_ptr_map_free(m);
 }

@@ -144,15 +144,21 @@ LLVMBasicBlockRef cg_new_block(cg_func *f, const char *name);
 bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n);
 
 /* -------------------------------------------------- codegen_block_map.c */
-/* Basic block -> index in the array it was built from. A block listed
- * more than once maps to its first index. */
-typedef struct cg_block_map {
-  LLVMBasicBlockRef *keys;
+/* Pointer -> index; a key put twice keeps its first index. The map must
+ * be sized (init) for every key put into it. */
+typedef struct cg_ptr_map {
+  const void **keys;
   uint32_t *vals;
   size_t mask;
-} cg_block_map;
+} cg_ptr_map;
+bool cg_ptr_map_init(cg_ptr_map *m, uint32_t n);
+void cg_ptr_map_put(cg_ptr_map *m, const void *key, uint32_t val);
+/* UINT32_MAX if key is not in the map. */
+uint32_t cg_ptr_map_get(const cg_ptr_map *m, const void *key);
+void cg_ptr_map_free(cg_ptr_map *m);
+/* Basic block -> index in the array it was built from. */
+typedef cg_ptr_map cg_block_map;
 bool cg_block_map_init(cg_block_map *m, LLVMBasicBlockRef *blocks, uint32_t n);
-/* UINT32_MAX if b is not in the map. */
 uint32_t cg_block_map_get(const cg_block_map *m, LLVMBasicBlockRef b);
 void cg_block_map_free(cg_block_map *m);
 
@@ -173,6 +179,20 @@ void cg_tune_vectorization(cg_module *cm);
 /* Turns dense switches that select constants into table loads where LLVM
  * kept a jump table (see the file); runs after the optimization pipeline. */
 void cg_switch_tables(cg_module *cm);
+
+/* ----------------------------------------------------- codegen_nowrap.c */
+/* Marks `add nuw` the i32 adds of small constants to addresses already
+ * accessed (see the file); runs after mem2reg, before the pipeline. */
+void cg_mark_nowrap_adds(cg_module *cm);
+/* The i32 address `p` of a wasm memory access whose pointer operand is
+ * `mem0_base + zext(p) [+ offset]` (codegen_memory.c's form, after
+ * mem2reg), or NULL if `ptr` is not one; vmctx: the function's parameter 0. */
+LLVMValueRef cg_wasm_address(LLVMValueRef ptr, LLVMValueRef vmctx);
+
+/* ------------------------------------------------- codegen_keep_loads.c */
+/* Makes volatile the wasm loads whose value nothing uses, so they still
+ * trap (see the file); runs after mem2reg, at every level. */
+void cg_keep_dead_loads(cg_module *cm);
 
 /* -------------------------------------------------- codegen families */
 cg_result cg_control(cg_func *f, const wasm_instr *in);

@@ -112,13 +112,8 @@ void cg_target_dispose(cg_target *t) {
   t->features = NULL;
 }
 
-static bool run_passes(cg_module *cm, cg_target *t, unsigned lvl,
-                       wasm_error *err) {
-  char pipeline[32];
-  if (lvl == 0)
-    snprintf(pipeline, sizeof pipeline, "mem2reg");
-  else
-    snprintf(pipeline, sizeof pipeline, "default<O%u>", lvl > 3 ? 3 : lvl);
+static bool run_pipeline(cg_module *cm, cg_target *t, const char *pipeline,
+                         wasm_error *err) {
   LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
   LLVMErrorRef e = LLVMRunPasses(cm->mod, pipeline, t->tm, po);
   LLVMDisposePassBuilderOptions(po);
@@ -129,6 +124,22 @@ static bool run_passes(cg_module *cm, cg_target *t, unsigned lvl,
     return false;
   }
   return true;
+}
+
+static bool run_passes(cg_module *cm, cg_target *t, unsigned lvl,
+                       wasm_error *err) {
+  /* Locals become SSA values first: a load's value is then dead only if
+   * nothing uses it, and an address read from a local twice is one value
+   * for the no-wrap facts. */
+  if (!run_pipeline(cm, t, "mem2reg", err))
+    return false;
+  cg_keep_dead_loads(cm);
+  if (lvl == 0)
+    return true;
+  cg_mark_nowrap_adds(cm);
+  char pipeline[32];
+  snprintf(pipeline, sizeof pipeline, "default<O%u>", lvl > 3 ? 3 : lvl);
+  return run_pipeline(cm, t, pipeline, err);
 }
 
 /* A verifier failure is our bug, reported rather than crashing LLVM. */

@@ -76,6 +76,16 @@ wasmrt_memory *wasmrt_memory_new(wasm_limits limits, uint32_t cap_pages,
                    "memory size must be at most 65536 pages (4GiB)");
     return NULL;
   }
+  if (limits.min > WASMRT_MAX_MEMORY_PAGES) {
+    wasm_error_set(err, WASM_ERR_RESOURCE, WASM_NO_OFFSET,
+                   "memory of %u pages exceeds wasmc's limit of %u pages "
+                   "(4 GiB - 64 KiB)",
+                   limits.min, WASMRT_MAX_MEMORY_PAGES);
+    return NULL;
+  }
+  if (limit > WASMRT_MAX_MEMORY_PAGES) {
+    limit = WASMRT_MAX_MEMORY_PAGES;
+  }
   if (cap_pages && cap_pages < limit) {
     limit = cap_pages;
   }

@@ -188,7 +188,8 @@ typedef struct wasmrt_extern {
 #define WASMRT_DEFAULT_MAX_TABLE_ELEMS (10u * 1000000) /* 80 MB of refs */
 
 typedef struct wasmrt_options {
-  /* Cap on the pages of memories this instance creates (0: 65536). */
+  /* Cap on the pages of memories this instance creates (0, or above
+   * WASMRT_MAX_MEMORY_PAGES: that limit). */
   uint32_t max_memory_pages;
   /* Cap on the elements of tables this instance creates (0: default). */
   uint32_t max_table_elems;

@@ -35,7 +35,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WASMRT_ABI_VERSION 2u
+#define WASMRT_ABI_VERSION 3u
+
+/* The most pages a memory ever has: 4 GiB - 64 KiB, one page short of the
+ * 65536 a memory type may declare (wasm lets memory.grow fail at any
+ * implementation limit). Compiled code relies on it: an access that did
+ * not trap proves that its i32 address plus any k <= 65536 does not wrap
+ * (compiler/codegen_nowrap.c). memory.grow past it returns -1; a memory
+ * whose minimum is 65536 pages cannot be created. */
+#define WASMRT_MAX_MEMORY_PAGES 65535u
 
 /* Trap codes, once: enum + message ("out of bounds memory access" is the
  * spec suite's wording). The order is ABI: codes are compiled in. */
@@ -130,7 +138,7 @@ typedef struct wasmrt_host_binding {
 typedef struct wasmrt_memory {
   uint8_t *base;
   uint64_t size;      /* bytes accessible now (pages * 65536) */
-  uint64_t max_pages; /* declared maximum, or 65536 */
+  uint64_t max_pages; /* declared maximum, or 65536 (the type's limit) */
 } wasmrt_memory;
 
 /* A table; elements are funcref pointers or externref pointers. */

@@ -188,6 +188,18 @@ static void test_memory(void) {
   CHECK(trap("store16", 65535, 1) == WASMRT_TRAP_MEMORY_OOB);
   CHECK(trap("load_i32", 65533, 0) == WASMRT_TRAP_MEMORY_OOB);
   CHECK(trap("load_i32", 0xFFFFFFFFu, 0) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK(call3("fill", 0, 0x5A, 4, NULL) == 0);
+  CHECK((uint32_t)ok("wrap_load", 0xFFFFFFF8u, 0) == 0x5A5A5A5Au);
+  CHECK((uint32_t)ok("wrap_load", 8, 0) == 0x04030201u);
+  CHECK(trap("wrap_load", 65536 - 11, 0) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK((uint32_t)ok("pair_sum", 12, 0) == 0x04030201u);
+  CHECK((uint32_t)ok("pair_sum", 65536 - 8, 0) == 0);
+  CHECK(trap("pair_sum", 65536 - 7, 0) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK(trap("pair_sum", 0xFFFFFFFCu, 0) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK((uint32_t)ok("dead_local", 65532, 0) == 7);
+  CHECK(trap("dead_local", 65533, 0) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK((uint32_t)ok("dead_sum", 65535, 0) == 8);
+  CHECK(trap("dead_sum", 65536, 0) == WASMRT_TRAP_MEMORY_OOB);
   CHECK((uint32_t)ok("size", 0, 0) == 1);
   CHECK((uint32_t)ok("grow", 1, 0) == 1);
   CHECK((uint32_t)ok("size", 0, 0) == 2);

@@ -141,6 +141,10 @@ static void test_two_instances_independent(void) {
   wasmrt_hostfn_release(h);
 }
 
+static bool contains(const char *s, const char *sub) {
+  return strstr(s, sub) != NULL;
+}
+
 static void test_memory_growth(void) {
   wasmrt_hostfn *h = fake_hostfn(fake_host_double, NULL);
   wasmrt_instance *a = fake_instantiate(h, NULL);
@@ -169,21 +173,27 @@ static void test_memory_growth(void) {
   wasmrt_instance_release(a);
   wasmrt_hostfn_release(h);
 
-  /* Standalone memories: no maximum means 65536 pages; bad limits fail. */
+  /* Standalone memories: no maximum means the type allows 65536 pages,
+   * of which WASMRT_MAX_MEMORY_PAGES (one fewer) can be reached; bad
+   * limits fail. */
   wasm_error err;
   wasmrt_memory *big = wasmrt_memory_new((wasm_limits){0, 0, false}, 0, &err);
-  CHECK(big != NULL && big->size == 0);
-  CHECK(wasmrt_memory_grow(big, 65536) == 0 && big->size == 65536ull * 65536);
+  CHECK(big != NULL && big->size == 0 && big->max_pages == 65536);
+  CHECK(wasmrt_memory_grow(big, 65536) == -1 && big->size == 0);
+  CHECK(wasmrt_memory_grow(big, WASMRT_MAX_MEMORY_PAGES) == 0 &&
+        big->size == 65535ull * 65536);
   CHECK(wasmrt_memory_grow(big, 1) == -1);
-  big->base[65536ull * 65536 - 1] = 1; /* the last byte is writable */
+  big->base[65535ull * 65536 - 1] = 1; /* the last byte is writable */
+  wasmrt_memory_release(big);
+  CHECK(wasmrt_memory_new((wasm_limits){65536, 65536, true}, 0, &err) == NULL &&
+        err.kind == WASM_ERR_RESOURCE && contains(err.message, "65535 pages"));
+  big = wasmrt_memory_new((wasm_limits){1, 65536, true}, 0, &err);
+  CHECK(big != NULL && wasmrt_memory_grow(big, 65535) == -1 &&
+        wasmrt_memory_grow(big, 65534) == 1);
   wasmrt_memory_release(big);
   CHECK(wasmrt_memory_new((wasm_limits){65537, 0, false}, 0, &err) == NULL);
   CHECK(wasmrt_memory_new((wasm_limits){3, 0, false}, 2, &err) == NULL);
   CHECK(err.kind == WASM_ERR_RESOURCE);
-}
-
-static bool contains(const char *s, const char *sub) {
-  return strstr(s, sub) != NULL;
 }
 
 /* Instantiates the user module with one import replaced; returns the
