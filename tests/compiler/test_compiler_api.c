@@ -8,16 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures, checks;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    checks++;                                                                  \
-    if (!(cond)) {                                                             \
-      failures++;                                                              \
-      fprintf(stderr, "%s:%d: FAIL %s\n", __FILE__, __LINE__, #cond);          \
-    }                                                                          \
-  } while (0)
+#include "test_check.h"
 
 static void hex(const uint8_t d[32], char out[65]) {
   for (int i = 0; i < 32; i++)
