@@ -143,7 +143,7 @@ LLVMBasicBlockRef cg_new_block(cg_func *f, const char *name);
 /* Pushes the values of a multi-value call result. */
 bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n);
 
-/* -------------------------------------------------- codegen_block_map.c */
+/* -------------------------------------------------- codegen_ptr_map.c */
 /* Pointer -> index; a key put twice keeps its first index. The map must
  * be sized (init) for every key put into it. */
 typedef struct cg_ptr_map {
@@ -156,11 +156,8 @@ void cg_ptr_map_put(cg_ptr_map *m, const void *key, uint32_t val);
 /* UINT32_MAX if key is not in the map. */
 uint32_t cg_ptr_map_get(const cg_ptr_map *m, const void *key);
 void cg_ptr_map_free(cg_ptr_map *m);
-/* Basic block -> index in the array it was built from. */
-typedef cg_ptr_map cg_block_map;
-bool cg_block_map_init(cg_block_map *m, LLVMBasicBlockRef *blocks, uint32_t n);
-uint32_t cg_block_map_get(const cg_block_map *m, LLVMBasicBlockRef b);
-void cg_block_map_free(cg_block_map *m);
+/* Each block -> its index in `blocks`. */
+bool cg_ptr_map_of_blocks(cg_ptr_map *m, LLVMBasicBlockRef *blocks, uint32_t n);
 
 /* ------------------------------------------------------- codegen_poll.c */
 /* Marks fn (parameter 0: the vmctx) for interrupt polls. */
@@ -188,6 +185,8 @@ void cg_mark_nowrap_adds(cg_module *cm);
  * `mem0_base + zext(p) [+ offset]` (codegen_memory.c's form, after
  * mem2reg), or NULL if `ptr` is not one; vmctx: the function's parameter 0. */
 LLVMValueRef cg_wasm_address(LLVMValueRef ptr, LLVMValueRef vmctx);
+/* The vmctx (parameter 0) of a function with a body, or NULL. */
+LLVMValueRef cg_function_vmctx(LLVMValueRef fn);
 
 /* ------------------------------------------------- codegen_keep_loads.c */
 /* Makes volatile the wasm loads whose value nothing uses, so they still

@@ -75,7 +75,7 @@ static uint32_t count_instructions(LLVMValueRef fn) {
   return n;
 }
 
-static void keep_function(LLVMValueRef fn) {
+static void keep_function(LLVMValueRef fn, LLVMValueRef vmctx) {
   uint32_t n = count_instructions(fn);
   if (n == 0)
     return;
@@ -96,7 +96,6 @@ static void keep_function(LLVMValueRef fn) {
       if (is_root(s.ins[i]))
         mark(&s, i);
     propagate(&s);
-    LLVMValueRef vmctx = LLVMGetParam(fn, 0);
     for (i = 0; i < n; i++)
       if (!s.live[i] && LLVMIsALoadInst(s.ins[i]) &&
           cg_wasm_address(LLVMGetOperand(s.ins[i], 0), vmctx))
@@ -110,8 +109,9 @@ static void keep_function(LLVMValueRef fn) {
 
 void cg_keep_dead_loads(cg_module *cm) {
   for (LLVMValueRef fn = LLVMGetFirstFunction(cm->mod); fn;
-       fn = LLVMGetNextFunction(fn))
-    if (LLVMCountBasicBlocks(fn) && LLVMCountParams(fn) &&
-        LLVMGetTypeKind(LLVMTypeOf(LLVMGetParam(fn, 0))) == LLVMPointerTypeKind)
-      keep_function(fn);
+       fn = LLVMGetNextFunction(fn)) {
+    LLVMValueRef vmctx = cg_function_vmctx(fn);
+    if (vmctx)
+      keep_function(fn, vmctx);
+  }
 }

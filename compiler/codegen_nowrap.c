@@ -23,7 +23,6 @@
 #include "wasmrt_abi.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 /* k <= 65536 = 2^32 - 65536 * WASMRT_MAX_MEMORY_PAGES. */
 #define MAX_NOWRAP_ADDEND 65536u
@@ -123,64 +122,66 @@ static void scan_block(LLVMBasicBlockRef bb, LLVMValueRef vmctx,
   }
 }
 
-/* For each block, its only predecessor's index, or UINT32_MAX. */
+/* For each block, its only predecessor's index; NO_PRED if it has none
+ * or several. Both sentinels exceed any index. */
+#define NO_PRED UINT32_MAX
+#define UNSEEN (UINT32_MAX - 1)
 static uint32_t *single_preds(LLVMBasicBlockRef *blocks, uint32_t n,
-                              const cg_block_map *map) {
+                              const cg_ptr_map *map) {
   uint32_t *pred = malloc((size_t)n * sizeof *pred);
-  uint8_t *seen = calloc(n, 1);
-  if (!pred || !seen) {
-    free(pred);
-    free(seen);
+  if (!pred)
     return NULL;
-  }
   for (uint32_t i = 0; i < n; i++)
-    pred[i] = UINT32_MAX;
+    pred[i] = UNSEEN;
   for (uint32_t i = 0; i < n; i++) {
     LLVMValueRef term = LLVMGetBasicBlockTerminator(blocks[i]);
     unsigned ns = term ? LLVMGetNumSuccessors(term) : 0;
     for (unsigned s = 0; s < ns; s++) {
-      uint32_t j = cg_block_map_get(map, LLVMGetSuccessor(term, s));
-      if (j == UINT32_MAX)
-        continue;
+      uint32_t j = cg_ptr_map_get(map, LLVMGetSuccessor(term, s));
       /* Twice from one block (a switch's duplicate cases) is still one
        * predecessor; from two blocks is not. */
-      if (seen[j] && pred[j] != i)
-        pred[j] = UINT32_MAX;
-      else if (!seen[j])
+      if (j == UINT32_MAX)
+        continue;
+      if (pred[j] == UNSEEN)
         pred[j] = i;
-      seen[j] = 1;
+      else if (pred[j] != i)
+        pred[j] = NO_PRED;
     }
   }
-  free(seen);
   return pred;
 }
 
+LLVMValueRef cg_function_vmctx(LLVMValueRef fn) {
+  if (!LLVMCountBasicBlocks(fn) || !LLVMCountParams(fn))
+    return NULL;
+  LLVMValueRef p = LLVMGetParam(fn, 0);
+  return LLVMGetTypeKind(LLVMTypeOf(p)) == LLVMPointerTypeKind ? p : NULL;
+}
+
 static void mark_function(LLVMValueRef fn) {
+  LLVMValueRef vmctx = cg_function_vmctx(fn);
+  if (!vmctx)
+    return;
   uint32_t n = LLVMCountBasicBlocks(fn);
-  if (n == 0 || LLVMCountParams(fn) == 0)
-    return;
-  LLVMValueRef vmctx = LLVMGetParam(fn, 0);
-  if (LLVMGetTypeKind(LLVMTypeOf(vmctx)) != LLVMPointerTypeKind)
-    return;
   LLVMBasicBlockRef *blocks = malloc((size_t)n * sizeof *blocks);
   nowrap_facts *facts = calloc(n, sizeof *facts);
-  cg_block_map map = {0};
+  cg_ptr_map map = {0};
   uint32_t *pred = NULL;
   if (blocks && facts) {
     LLVMGetBasicBlocks(fn, blocks);
-    if (cg_block_map_init(&map, blocks, n))
+    if (cg_ptr_map_of_blocks(&map, blocks, n))
       pred = single_preds(blocks, n, &map);
   }
   /* Out of memory: nothing is marked, which is always correct. */
   for (uint32_t i = 0; pred && i < n; i++) {
-    /* The entry block has no predecessor; a predecessor later in the
-     * layout has not been scanned yet and contributes nothing. */
+    /* The entry block has no predecessor (UNSEEN); a predecessor later
+     * in the layout has not been scanned yet and contributes nothing. */
     if (pred[i] < i)
       facts[i] = facts[pred[i]];
     scan_block(blocks[i], vmctx, &facts[i]);
   }
   free(pred);
-  cg_block_map_free(&map);
+  cg_ptr_map_free(&map);
   free(facts);
   free(blocks);
 }

@@ -159,11 +159,11 @@ static bool poll_cycles(poll_ctx *pc) {
   uint8_t *header = calloc(n, 1);
   uint32_t *stack = malloc(n * sizeof *stack);
   unsigned *next = calloc(n, sizeof *next);
-  cg_block_map map = {0};
+  cg_ptr_map map = {0};
   bool ok = blocks && poll && state && header && stack && next;
   if (ok) {
     LLVMGetBasicBlocks(pc->fn, blocks);
-    ok = cg_block_map_init(&map, blocks, n);
+    ok = cg_ptr_map_of_blocks(&map, blocks, n);
   }
   size_t sp = 0;
   if (ok) {
@@ -179,7 +179,7 @@ static bool poll_cycles(poll_ctx *pc) {
       sp--;
       continue;
     }
-    uint32_t v = cg_block_map_get(&map, LLVMGetSuccessor(term, next[u]++));
+    uint32_t v = cg_ptr_map_get(&map, LLVMGetSuccessor(term, next[u]++));
     if (v == UINT32_MAX) {
       ok = false;
     } else if (state[v] == 0) {
@@ -198,12 +198,12 @@ static bool poll_cycles(poll_ctx *pc) {
     LLVMValueRef term = LLVMGetBasicBlockTerminator(blocks[u]);
     unsigned ns = term ? LLVMGetNumSuccessors(term) : 0;
     for (unsigned i = 0; i < ns; i++) {
-      uint32_t v = cg_block_map_get(&map, LLVMGetSuccessor(term, i));
+      uint32_t v = cg_ptr_map_get(&map, LLVMGetSuccessor(term, i));
       if (v != UINT32_MAX && header[v])
         LLVMSetSuccessor(term, i, poll[v]);
     }
   }
-  cg_block_map_free(&map);
+  cg_ptr_map_free(&map);
   free(blocks);
   free(poll);
   free(state);

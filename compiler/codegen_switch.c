@@ -44,7 +44,7 @@ typedef struct sw_plan {
   sw_case *cases;
   unsigned ncases;
   uint64_t min, range;
-  cg_block_map preds; /* the cases' predecessor blocks of D */
+  cg_ptr_map preds; /* the cases' predecessor blocks of D */
 } sw_plan;
 
 /* The block D that `bb` leads to: bb itself, or the single successor of a
@@ -75,16 +75,16 @@ static bool is_table_constant(LLVMValueRef v) {
 static bool case_values(const sw_plan *p, LLVMValueRef phi, LLVMValueRef *out) {
   unsigned n = LLVMCountIncoming(phi);
   LLVMBasicBlockRef *in = malloc((n ? n : 1) * sizeof *in);
-  cg_block_map m = {0};
+  cg_ptr_map m = {0};
   bool ok = in != NULL;
   for (unsigned k = 0; ok && k < n; k++)
     in[k] = LLVMGetIncomingBlock(phi, k);
-  ok = ok && cg_block_map_init(&m, in, n);
+  ok = ok && cg_ptr_map_of_blocks(&m, in, n);
   for (unsigned c = 0; ok && c < p->ncases; c++) {
-    uint32_t k = cg_block_map_get(&m, p->cases[c].pred);
+    uint32_t k = cg_ptr_map_get(&m, p->cases[c].pred);
     out[c] = k == UINT32_MAX ? NULL : LLVMGetIncomingValue(phi, k);
   }
-  cg_block_map_free(&m);
+  cg_ptr_map_free(&m);
   free(in);
   return ok;
 }
@@ -154,7 +154,7 @@ static bool plan_switch(LLVMValueRef sw, sw_plan *p) {
   bool ok = preds && scratch;
   for (unsigned c = 0; ok && c < p->ncases; c++)
     preds[c] = p->cases[c].pred;
-  ok = ok && cg_block_map_init(&p->preds, preds, p->ncases) &&
+  ok = ok && cg_ptr_map_of_blocks(&p->preds, preds, p->ncases) &&
        phis_constant(p, scratch);
   free(preds);
   free(scratch);
@@ -202,7 +202,7 @@ static void rebuild_phi(cg_module *cm, const sw_plan *p, LLVMValueRef phi,
   for (unsigned k = 0; k < count; k++) {
     LLVMBasicBlockRef b = LLVMGetIncomingBlock(phi, k);
     bool drop = b == p->block ||
-                (drop_cases && cg_block_map_get(&p->preds, b) != UINT32_MAX);
+                (drop_cases && cg_ptr_map_get(&p->preds, b) != UINT32_MAX);
     if (drop)
       continue;
     LLVMValueRef iv = LLVMGetIncomingValue(phi, k);
@@ -301,7 +301,7 @@ static void rewrite_switch(cg_module *cm, sw_plan *p, LLVMValueRef *vals,
   for (unsigned c = 0; c < p->ncases; c++) {
     LLVMBasicBlockRef b = p->cases[c].pred;
     /* Each block once: at the first case it serves. */
-    if (b != p->block && cg_block_map_get(&p->preds, b) == c)
+    if (b != p->block && cg_ptr_map_get(&p->preds, b) == c)
       LLVMDeleteBasicBlock(b);
   }
 }
@@ -319,7 +319,7 @@ static void try_switch(cg_module *cm, LLVMValueRef sw) {
     free(by_case);
     free(loaded);
   }
-  cg_block_map_free(&p.preds);
+  cg_ptr_map_free(&p.preds);
   free(p.cases);
 }
 

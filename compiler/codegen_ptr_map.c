@@ -1,4 +1,4 @@
-/* codegen_block_map.c — an open-addressing map from pointers (basic
+/* codegen_ptr_map.c — an open-addressing map from pointers (basic
  * blocks, instructions) to their index in an array, for the passes that
  * walk IR (codegen_poll.c, codegen_switch.c, codegen_nowrap.c,
  * codegen_keep_loads.c) in linear time. */
@@ -46,18 +46,11 @@ void cg_ptr_map_free(cg_ptr_map *m) {
   free(m->vals);
 }
 
-bool cg_block_map_init(cg_block_map *m, LLVMBasicBlockRef *blocks, uint32_t n) {
+bool cg_ptr_map_of_blocks(cg_ptr_map *m, LLVMBasicBlockRef *blocks,
+                          uint32_t n) {
   if (!cg_ptr_map_init(m, n))
     return false;
   for (uint32_t i = 0; i < n; i++)
     cg_ptr_map_put(m, blocks[i], i);
   return true;
-}
-
-uint32_t cg_block_map_get(const cg_block_map *m, LLVMBasicBlockRef b) {
-  return cg_ptr_map_get(m, b);
-}
-
-void cg_block_map_free(cg_block_map *m) {
-  cg_ptr_map_free(m);
 }
