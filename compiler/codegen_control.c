@@ -346,8 +346,9 @@ static bool op_call(cg_func *f, const wasm_instr *in) {
     return cg_emit_call(f, cm->funcs[fi - m->num_imported_funcs], f->vmctx, ft,
                         fnty);
   /* Imports: {native, vmctx} pairs, fixed after instantiation. */
-  LLVMValueRef imps = cg_load_field(f, cm->t_ptr, f->vmctx,
-                                    offsetof(wasmrt_vmctx, func_imports), true);
+  LLVMValueRef imps = cg_load_instance_ptr(
+      f, f->vmctx, offsetof(wasmrt_vmctx, func_imports),
+      (uint64_t)m->num_imported_funcs * sizeof(wasmrt_func_import));
   size_t base = (size_t)fi * sizeof(wasmrt_func_import);
   LLVMValueRef native = cg_load_field(
       f, cm->t_ptr, imps, base + offsetof(wasmrt_func_import, native), true);

@@ -79,14 +79,36 @@ LLVMValueRef cg_load_field(cg_func *f, LLVMTypeRef ty, LLVMValueRef base,
   return v;
 }
 
+/* The facts beyond invariance let LICM hoist a chain of these loads out of
+ * a loop even from a block inside it that not every iteration runs: the
+ * call_indirect and global.get chains in loops that also call (the
+ * scheduler loop of sightglass richards). */
+LLVMValueRef cg_load_instance_ptr(cg_func *f, LLVMValueRef base, size_t offset,
+                                  uint64_t deref) {
+  cg_module *cm = f->cm;
+  LLVMValueRef v = cg_load_field(f, cm->t_ptr, base, offset, true);
+  LLVMSetMetadata(v, cm->md_nonnull, cm->md_empty);
+  LLVMMetadataRef eight = LLVMValueAsMetadata(cg_i64(f, 8));
+  LLVMSetMetadata(
+      v, cm->md_align,
+      LLVMMetadataAsValue(cm->ctx, LLVMMDNodeInContext2(cm->ctx, &eight, 1)));
+  if (deref > 0) {
+    LLVMMetadataRef n = LLVMValueAsMetadata(cg_i64(f, deref));
+    LLVMSetMetadata(
+        v, cm->md_deref,
+        LLVMMetadataAsValue(cm->ctx, LLVMMDNodeInContext2(cm->ctx, &n, 1)));
+  }
+  return v;
+}
+
 LLVMBasicBlockRef cg_new_block(cg_func *f, const char *name) {
   return LLVMAppendBasicBlockInContext(f->cm->ctx, f->fn, name);
 }
 
 static LLVMValueRef load_builtin(cg_func *f, size_t offset) {
-  LLVMValueRef bt = cg_load_field(f, f->cm->t_ptr, f->vmctx,
-                                  offsetof(wasmrt_vmctx, builtins), true);
-  return cg_load_field(f, f->cm->t_ptr, bt, offset, true);
+  LLVMValueRef bt = cg_load_instance_ptr(
+      f, f->vmctx, offsetof(wasmrt_vmctx, builtins), sizeof(wasmrt_builtins));
+  return cg_load_instance_ptr(f, bt, offset, 0);
 }
 
 LLVMValueRef cg_call_builtin(cg_func *f, size_t offset, LLVMTypeRef ret,

@@ -33,7 +33,10 @@ typedef struct cg_module {
 
   LLVMTypeRef t_void, t_i1, t_i8, t_i32, t_i64, t_f32, t_f64, t_ptr, t_v128;
   unsigned md_invariant; /* kind id of !invariant.load */
-  LLVMValueRef md_empty; /* the empty node it takes */
+  unsigned md_nonnull;   /* ...of !nonnull */
+  unsigned md_align;     /* ...of !align */
+  unsigned md_deref;     /* ...of !dereferenceable */
+  LLVMValueRef md_empty; /* the empty node !invariant.load and !nonnull take */
 
   LLVMTypeRef *sig_types; /* native LLVM function type per type index */
   LLVMValueRef *funcs;    /* per defined function: wasmc_func_<i> */
@@ -114,6 +117,12 @@ LLVMValueRef cg_peek(cg_func *f, size_t depth);
  * LLVM may hoist it (the ABI's (const) fields). */
 LLVMValueRef cg_load_field(cg_func *f, LLVMTypeRef ty, LLVMValueRef base,
                            size_t offset, bool invariant);
+/* Loads a pointer the instance fixes before any code runs (a vmctx field,
+ * an entry of the arrays they point to): invariant, never null, 8-aligned
+ * and, when `deref` > 0, that many bytes readable (instance.c allocates
+ * every array with its module's count of entries). */
+LLVMValueRef cg_load_instance_ptr(cg_func *f, LLVMValueRef base, size_t offset,
+                                  uint64_t deref);
 LLVMValueRef cg_gep(cg_func *f, LLVMValueRef base, LLVMValueRef byte_off);
 LLVMValueRef cg_gep_const(cg_func *f, LLVMValueRef base, uint64_t byte_off);
 /* Branches to the trap block with `code` when `cond` holds. */

@@ -12,9 +12,11 @@ static cg_result push(cg_func *f, LLVMValueRef v) {
 
 /* tables[t] is fixed after instantiation; its fields are not. */
 static LLVMValueRef table_struct(cg_func *f, uint32_t t) {
-  LLVMValueRef tabs = cg_load_field(f, f->cm->t_ptr, f->vmctx,
-                                    offsetof(wasmrt_vmctx, tables), true);
-  return cg_load_field(f, f->cm->t_ptr, tabs, (size_t)t * sizeof(void *), true);
+  uint64_t n = wasm_module_num_all_tables(f->cm->m);
+  LLVMValueRef tabs = cg_load_instance_ptr(
+      f, f->vmctx, offsetof(wasmrt_vmctx, tables), n * sizeof(void *));
+  return cg_load_instance_ptr(f, tabs, (size_t)t * sizeof(void *),
+                              sizeof(wasmrt_table));
 }
 
 static LLVMValueRef table_size(cg_func *f, LLVMValueRef tbl) {
@@ -128,8 +130,9 @@ static cg_result call_indirect(cg_func *f, const wasm_instr *in) {
   LLVMValueRef p = elem_addr(f, tbl, idx, WASMRT_TRAP_UNDEFINED_ELEMENT);
   LLVMValueRef fr = LLVMBuildLoad2(b, cm->t_ptr, p, "funcref");
   trap_if_null_elem(f, fr, idx);
-  LLVMValueRef ids = cg_load_field(f, cm->t_ptr, f->vmctx,
-                                   offsetof(wasmrt_vmctx, type_ids), true);
+  LLVMValueRef ids =
+      cg_load_instance_ptr(f, f->vmctx, offsetof(wasmrt_vmctx, type_ids),
+                           (uint64_t)cm->m->num_types * sizeof(uint32_t));
   LLVMValueRef want =
       cg_load_field(f, cm->t_i32, ids, (size_t)ti * sizeof(uint32_t), true);
   LLVMValueRef have =

@@ -49,6 +49,9 @@ void cg_init_types(cg_module *cm) {
   cm->t_ptr = LLVMPointerTypeInContext(c, 0);
   cm->t_v128 = LLVMVectorType(cm->t_i64, 2);
   cm->md_invariant = LLVMGetMDKindIDInContext(c, "invariant.load", 14);
+  cm->md_nonnull = LLVMGetMDKindIDInContext(c, "nonnull", 7);
+  cm->md_align = LLVMGetMDKindIDInContext(c, "align", 5);
+  cm->md_deref = LLVMGetMDKindIDInContext(c, "dereferenceable", 15);
   cm->md_empty = LLVMMetadataAsValue(c, LLVMMDNodeInContext2(c, NULL, 0));
 }
 
