@@ -181,6 +181,11 @@ bool cg_place_polls(cg_module *cm);
  * optimization pipeline, at -O2 and above. */
 void cg_tune_vectorization(cg_module *cm);
 
+/* ---------------------------------------------------- codegen_selects.c */
+/* Marks every select !unpredictable so the back end keeps it a cmov (see
+ * the file); runs after the optimization pipeline. */
+void cg_mark_selects_unpredictable(cg_module *cm);
+
 /* ----------------------------------------------------- codegen_switch.c */
 /* Turns dense switches that select constants into table loads where LLVM
  * kept a jump table (see the file); runs after the optimization pipeline. */

@@ -166,8 +166,10 @@ bool cg_emit_object(cg_module *cm, cg_target *t, unsigned opt_level,
     cg_tune_vectorization(cm);
   if (!verify(cm, "generated", err) || !run_passes(cm, t, opt_level, err))
     return false;
-  if (opt_level >= 1)
+  if (opt_level >= 1) {
     cg_switch_tables(cm);
+    cg_mark_selects_unpredictable(cm);
+  }
   /* These passes edit the CFG by hand: their work is checked too. */
   if (!cg_place_polls(cm) ||
       !verify(cm, "after the post-optimization passes", err))
