@@ -83,22 +83,31 @@ LLVMValueRef cg_load_field(cg_func *f, LLVMTypeRef ty, LLVMValueRef base,
  * a loop even from a block inside it that not every iteration runs: the
  * call_indirect and global.get chains in loops that also call (the
  * scheduler loop of sightglass richards). */
+static void set_i64_metadata(cg_func *f, LLVMValueRef v, unsigned kind,
+                             uint64_t value) {
+  LLVMMetadataRef n = LLVMValueAsMetadata(cg_i64(f, value));
+  LLVMSetMetadata(
+      v, kind,
+      LLVMMetadataAsValue(f->cm->ctx, LLVMMDNodeInContext2(f->cm->ctx, &n, 1)));
+}
+
 LLVMValueRef cg_load_instance_ptr(cg_func *f, LLVMValueRef base, size_t offset,
                                   uint64_t deref) {
   cg_module *cm = f->cm;
   LLVMValueRef v = cg_load_field(f, cm->t_ptr, base, offset, true);
   LLVMSetMetadata(v, cm->md_nonnull, cm->md_empty);
-  LLVMMetadataRef eight = LLVMValueAsMetadata(cg_i64(f, 8));
-  LLVMSetMetadata(
-      v, cm->md_align,
-      LLVMMetadataAsValue(cm->ctx, LLVMMDNodeInContext2(cm->ctx, &eight, 1)));
-  if (deref > 0) {
-    LLVMMetadataRef n = LLVMValueAsMetadata(cg_i64(f, deref));
-    LLVMSetMetadata(
-        v, cm->md_deref,
-        LLVMMetadataAsValue(cm->ctx, LLVMMDNodeInContext2(cm->ctx, &n, 1)));
-  }
+  set_i64_metadata(f, v, cm->md_align, 8);
+  if (deref > 0)
+    set_i64_metadata(f, v, cm->md_deref, deref);
   return v;
+}
+
+LLVMValueRef cg_load_instance_entry(cg_func *f, size_t field, uint64_t count,
+                                    uint32_t index, uint64_t entry_size) {
+  LLVMValueRef array =
+      cg_load_instance_ptr(f, f->vmctx, field, count * sizeof(void *));
+  return cg_load_instance_ptr(f, array, (size_t)index * sizeof(void *),
+                              entry_size);
 }
 
 LLVMBasicBlockRef cg_new_block(cg_func *f, const char *name) {

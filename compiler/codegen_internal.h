@@ -123,6 +123,10 @@ LLVMValueRef cg_load_field(cg_func *f, LLVMTypeRef ty, LLVMValueRef base,
  * every array with its module's count of entries). */
 LLVMValueRef cg_load_instance_ptr(cg_func *f, LLVMValueRef base, size_t offset,
                                   uint64_t deref);
+/* Entry `index` of the instance's array of `count` pointers at vmctx field
+ * `field` (tables, memories, globals); each points at `entry_size` bytes. */
+LLVMValueRef cg_load_instance_entry(cg_func *f, size_t field, uint64_t count,
+                                    uint32_t index, uint64_t entry_size);
 LLVMValueRef cg_gep(cg_func *f, LLVMValueRef base, LLVMValueRef byte_off);
 LLVMValueRef cg_gep_const(cg_func *f, LLVMValueRef base, uint64_t byte_off);
 /* Branches to the trap block with `code` when `cond` holds. */

@@ -82,11 +82,9 @@ static cg_result store(cg_func *f, const wasm_instr *in) {
 /* memories[i] is fixed after instantiation; its size field is not (memory
  * 0 may be shared and grown by another instance). */
 static LLVMValueRef memory_struct(cg_func *f, uint32_t mem) {
-  uint64_t n = wasm_module_num_all_memories(f->cm->m);
-  LLVMValueRef mems = cg_load_instance_ptr(
-      f, f->vmctx, offsetof(wasmrt_vmctx, memories), n * sizeof(void *));
-  return cg_load_instance_ptr(f, mems, (size_t)mem * sizeof(void *),
-                              sizeof(wasmrt_memory));
+  return cg_load_instance_entry(f, offsetof(wasmrt_vmctx, memories),
+                                wasm_module_num_all_memories(f->cm->m), mem,
+                                sizeof(wasmrt_memory));
 }
 
 static cg_result memory_size(cg_func *f, uint32_t mem) {

@@ -12,11 +12,9 @@ static cg_result push(cg_func *f, LLVMValueRef v) {
 
 /* tables[t] is fixed after instantiation; its fields are not. */
 static LLVMValueRef table_struct(cg_func *f, uint32_t t) {
-  uint64_t n = wasm_module_num_all_tables(f->cm->m);
-  LLVMValueRef tabs = cg_load_instance_ptr(
-      f, f->vmctx, offsetof(wasmrt_vmctx, tables), n * sizeof(void *));
-  return cg_load_instance_ptr(f, tabs, (size_t)t * sizeof(void *),
-                              sizeof(wasmrt_table));
+  return cg_load_instance_entry(f, offsetof(wasmrt_vmctx, tables),
+                                wasm_module_num_all_tables(f->cm->m), t,
+                                sizeof(wasmrt_table));
 }
 
 static LLVMValueRef table_size(cg_func *f, LLVMValueRef tbl) {

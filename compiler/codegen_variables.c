@@ -33,11 +33,9 @@ static cg_result global_op(cg_func *f, const wasm_instr *in) {
     return cg_fail(f, "global index %u out of range", i), CG_ERROR;
   wasm_globaltype gt = wasm_module_global_type(m, i);
   LLVMTypeRef t = cg_valtype(f->cm, gt.type);
-  LLVMValueRef globals = cg_load_instance_ptr(
-      f, f->vmctx, offsetof(wasmrt_vmctx, globals),
-      (uint64_t)wasm_module_num_all_globals(m) * sizeof(void *));
-  LLVMValueRef cell = cg_load_instance_ptr(
-      f, globals, (size_t)i * sizeof(void *), sizeof(wasmrt_global));
+  LLVMValueRef cell = cg_load_instance_entry(f, offsetof(wasmrt_vmctx, globals),
+                                             wasm_module_num_all_globals(m), i,
+                                             sizeof(wasmrt_global));
   if (in->op == WASM_OP_GLOBAL_GET) {
     LLVMValueRef v = cg_load_field(f, t, cell, 0, !gt.mut);
     LLVMSetAlignment(v, 8);
