@@ -3,6 +3,7 @@
 #include "codegen_internal.h"
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 #include <llvm/Config/llvm-config.h>
@@ -31,11 +32,34 @@
 /* LLVM's target registry is process-global; registering is idempotent but
  * must not race, so it happens once. */
 static pthread_once_t targets_once = PTHREAD_ONCE_INIT;
+/* Code-layout tuning with no per-module or per-function knob in LLVM 19's
+ * C API, so it goes through LLVM's (process-global) option parser, once.
+ *
+ * -align-all-nofallthru-blocks=4: every block that is only entered by a
+ * jump starts on a 16-byte boundary. A `br_table` interpreter loop is a
+ * set of such blocks, each the target of one indirect jump; unaligned, a
+ * handler straddles fetch blocks and the decoded-uop cache far more often.
+ * Measured A/B (benchmarks/run, medians of 5, pinned): the interp kernel
+ * 628.8 -> 542.8 ms and 406.6 -> 335.8 ms in two runs (V8 optimised:
+ * 335 ms), sightglass `switch` 6.2 -> 4.6 ms; the other 36 workloads
+ * within +-2% (noise), geometric means unchanged; code size +7% (sqlite3).
+ * Blocks reached by fall-through keep their layout, so loops stay dense.
+ *
+ * LLVMParseCommandLineOptions reports errors to a null stream and ignores
+ * them, so an LLVM without the option leaves the default layout. The
+ * setting applies to all of this process's LLVM code generation; wasmc
+ * is its only user in the CLI and in the Python extension. */
+static void set_codegen_options(void) {
+  const char *argv[] = {"wasmc", "-align-all-nofallthru-blocks=4"};
+  LLVMParseCommandLineOptions(2, argv, "");
+}
+
 static void init_targets(void) {
   LLVMInitializeX86TargetInfo();
   LLVMInitializeX86Target();
   LLVMInitializeX86TargetMC();
   LLVMInitializeX86AsmPrinter();
+  set_codegen_options();
 }
 
 const char *wasmc_version(void) {
