@@ -281,31 +281,71 @@ static bool skip_dead(cg_func *f, const wasm_instr *in) {
   return in->op != WASM_OP_END && in->op != WASM_OP_ELSE;
 }
 
-static bool translate_body(cg_func *f) {
-  const wasm_module *m = f->cm->m;
-  wasm_code_reader r;
-  wasm_code_reader_init(&r, m, f->index);
-  bool ok = true;
-  while (ok && f->nframes > 0) {
-    if (wasm_code_reader_done(&r)) {
-      ok = cg_fail(f, "function body ends without `end`");
-      break;
-    }
+/* Translates instructions until the frame stack is back to `depth`. */
+static bool translate_until(cg_func *f, wasm_code_reader *r, size_t depth);
+
+/* A loop codegen_version.c can version: emitted as a fast copy (scoped
+ * noalias accesses) and the original, chosen by a check before the loop.
+ * Returns CG_UNHANDLED when the loop does not qualify. */
+static cg_result translate_versioned(cg_func *f, wasm_code_reader *r,
+                                     const wasm_instr *loop) {
+  if (f->cm->opt_level < 2 || f->version || !f->mem0_base ||
+      loop->imm.block.kind != WASM_BLOCK_EMPTY)
+    return CG_UNHANDLED;
+  cg_version_plan plan;
+  if (!cg_version_scan(f, r->pos, r->end, &plan))
+    return CG_UNHANDLED;
+  LLVMBuilderRef b = f->cm->b;
+  size_t depth = f->nframes;
+  uint32_t body = r->pos;
+  LLVMValueRef fast_ok = cg_version_check(f, &plan, loop->offset);
+  LLVMBasicBlockRef fast = cg_new_block(f, "ver_fast");
+  LLVMBasicBlockRef slow = cg_new_block(f, "ver_slow");
+  LLVMBasicBlockRef join = cg_new_block(f, "ver_join");
+  LLVMBuildCondBr(b, fast_ok, fast, slow);
+  for (int copy = 0; copy < 2; copy++) {
+    LLVMPositionBuilderAtEnd(b, copy == 0 ? fast : slow);
+    f->version = copy == 0 ? &plan : NULL;
+    r->pos = body;
+    f->instr_offset = loop->offset;
+    bool ok = dispatch(f, loop) == CG_OK && translate_until(f, r, depth);
+    f->version = NULL;
+    if (!ok)
+      return CG_ERROR;
+    LLVMBuildBr(b, join);
+  }
+  LLVMPositionBuilderAtEnd(b, join);
+  return CG_OK;
+}
+
+static bool translate_until(cg_func *f, wasm_code_reader *r, size_t depth) {
+  while (f->nframes > depth) {
+    if (wasm_code_reader_done(r))
+      return cg_fail(f, "function body ends without `end`");
     wasm_instr in;
-    if (!wasm_code_reader_next(&r, &in, f->cm->err)) {
-      ok = false;
-      break;
-    }
+    if (!wasm_code_reader_next(r, &in, f->cm->err))
+      return false;
     f->instr_offset = in.offset;
     if (skip_dead(f, &in))
       continue;
-    cg_result res = dispatch(f, &in);
+    cg_result res = CG_UNHANDLED;
+    if (in.op == WASM_OP_LOOP)
+      res = translate_versioned(f, r, &in);
     if (res == CG_UNHANDLED)
-      ok = cg_fail(f, "unsupported instruction %s",
-                   wasm_opcode_get(in.op)->name);
-    else if (res == CG_ERROR)
-      ok = false;
+      res = dispatch(f, &in);
+    if (res == CG_UNHANDLED)
+      return cg_fail(f, "unsupported instruction %s",
+                     wasm_opcode_get(in.op)->name);
+    if (res == CG_ERROR)
+      return false;
   }
+  return true;
+}
+
+static bool translate_body(cg_func *f) {
+  wasm_code_reader r;
+  wasm_code_reader_init(&r, f->cm->m, f->index);
+  bool ok = translate_until(f, &r, 0);
   wasm_code_reader_free(&r);
   return ok;
 }

@@ -25,6 +25,7 @@ typedef struct cg_module {
   LLVMBuilderRef b;
   wasm_error *err;
   const char *tune_cpu; /* "tune-cpu" function attribute, or NULL */
+  unsigned opt_level;
   /* Partitioned compiles (compile.c): this module defines the functions
    * with part_of[i] == part and declares the rest; partition 0 also holds
    * entries, adapters, info and metadata. part_of NULL: all here. */
@@ -66,6 +67,41 @@ typedef struct cg_frame {
   bool reachable_at_entry; /* code at `if` time was reachable */
 } cg_frame;
 
+/* A loop versioned by codegen_version.c (see there). */
+#define CG_VER_MAX_ACCESSES 32
+#define CG_VER_MAX_GROUPS 6
+
+/* `c` plus the value `local` had when the iteration began (UINT32_MAX:
+ * no local, the constant c). Arithmetic is modulo 2^32. */
+typedef struct cg_ver_lin {
+  uint32_t local, c;
+} cg_ver_lin;
+
+typedef struct cg_ver_access {
+  cg_ver_lin addr;
+  uint32_t offset; /* memarg offset */
+  uint8_t bytes, group;
+  bool store;
+} cg_ver_access;
+
+/* The accesses through one local: they may alias each other, and the
+ * fast copy runs only when their range is apart from the other groups'. */
+typedef struct cg_ver_group {
+  uint32_t local;
+  int32_t step; /* of the local per iteration; 0: unchanged */
+  bool has_store;
+  LLVMValueRef scope, noalias; /* metadata lists; noalias may be NULL */
+} cg_ver_group;
+
+typedef struct cg_version_plan {
+  cg_ver_lin counter, target; /* runs while counter + k*step != target */
+  int32_t counter_step;
+  uint32_t naccess, ngroups;
+  cg_ver_access access[CG_VER_MAX_ACCESSES];
+  cg_ver_group group[CG_VER_MAX_GROUPS];
+  uint32_t next; /* accesses tagged so far in the fast copy */
+} cg_version_plan;
+
 typedef struct cg_func {
   cg_module *cm;
   uint32_t index; /* among defined functions */
@@ -87,7 +123,8 @@ typedef struct cg_func {
   uint32_t dead_depth; /* blocks opened inside dead code */
   LLVMBasicBlockRef trap_bb;
   LLVMValueRef trap_phi;
-  uint32_t instr_offset; /* for error messages */
+  uint32_t instr_offset;    /* for error messages */
+  cg_version_plan *version; /* while translating a loop's fast copy */
 } cg_func;
 
 typedef enum cg_result { CG_OK, CG_UNHANDLED, CG_ERROR } cg_result;
@@ -155,6 +192,18 @@ LLVMValueRef cg_i64(cg_func *f, uint64_t v);
 LLVMBasicBlockRef cg_new_block(cg_func *f, const char *name);
 /* Pushes the values of a multi-value call result. */
 bool cg_push_results(cg_func *f, LLVMValueRef r, uint32_t n);
+
+/* ---------------------------------------------------- codegen_version.c */
+/* Whether the loop whose body starts at byte `pos` (of a function ending
+ * at `end`) can be versioned; fills *p when it can. */
+bool cg_version_scan(const cg_func *f, uint32_t pos, uint32_t end,
+                     cg_version_plan *p);
+/* Emits, at the builder, the i1 that selects the fast copy. */
+LLVMValueRef cg_version_check(cg_func *f, cg_version_plan *p,
+                              uint32_t loop_off);
+/* Gives the next memory access of a fast copy its scope metadata (no-op
+ * outside one). */
+bool cg_version_tag(cg_func *f, LLVMValueRef access);
 
 /* -------------------------------------------------- codegen_ptr_map.c */
 /* Pointer -> index; a key put twice keeps its first index. The map must

@@ -59,6 +59,8 @@ static cg_result load(cg_func *f, const wasm_instr *in) {
   LLVMValueRef v =
       LLVMBuildLoad2(b, mt, address(f, addr, in->imm.memarg.offset), "");
   LLVMSetAlignment(v, 1);
+  if (!cg_version_tag(f, v))
+    return CG_ERROR;
   if (mt != vt)
     v = a.is_signed ? LLVMBuildSExt(b, v, vt, "") : LLVMBuildZExt(b, v, vt, "");
   return cg_push(f, v) ? CG_OK : CG_ERROR;
@@ -76,7 +78,7 @@ static cg_result store(cg_func *f, const wasm_instr *in) {
   LLVMValueRef st =
       LLVMBuildStore(b, v, address(f, addr, in->imm.memarg.offset));
   LLVMSetAlignment(st, 1);
-  return CG_OK;
+  return cg_version_tag(f, st) ? CG_OK : CG_ERROR;
 }
 
 /* memories[i] is fixed after instantiation; its size field is not (memory

@@ -59,6 +59,7 @@ static bool build_and_emit(cg_part *p, cg_target *tgt) {
   cg_module cm = {.m = p->m,
                   .err = &p->err,
                   .tune_cpu = tgt->tune_cpu,
+                  .opt_level = p->opts->opt_level,
                   .part_of = p->part_of,
                   .part = p->index};
   cm.ctx = LLVMContextCreate();

@@ -310,6 +310,116 @@ static uint8_t *read_all(const char *path, size_t *len) {
 }
 
 /* `nm -u` must print nothing: artifacts load into any process. */
+/* The loops of basic.wat that compiler/codegen_version.c versions, in C:
+ * the reference each run is compared with, overlapping ranges included. */
+static double ld_f64(const uint8_t *m, uint32_t a) {
+  double d;
+  memcpy(&d, m + a, 8);
+  return d;
+}
+
+static void ref_axpy2(uint8_t *m, uint32_t dst, uint32_t src, uint32_t n) {
+  for (uint32_t k = 0; k < n / 2; k++)
+    for (uint32_t e = 0; e < 16; e += 8) {
+      double t = 3.0 * ld_f64(m, src + 16 * k + e);
+      double d = ld_f64(m, dst + 16 * k + e) + t;
+      memcpy(m + dst + 16 * k + e, &d, 8);
+    }
+}
+
+static void ref_copy_inc(uint8_t *m, uint32_t dst, uint32_t src, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++)
+    m[dst + i] = (uint8_t)(m[src + i] + 1);
+}
+
+static void ref_copy_back(uint8_t *m, uint32_t dst, uint32_t src, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    uint32_t w;
+    memcpy(&w, m + src + 4 - 4 * i, 4);
+    memcpy(m + dst + 4 - 4 * i, &w, 4);
+  }
+}
+
+#define VER_BASE 4096u
+#define VER_SPAN 8192u
+
+typedef void (*ref_loop)(uint8_t *, uint32_t, uint32_t, uint32_t);
+
+/* Doubles are small integers on 8-byte boundaries, so sums stay exact. */
+static void fill_pattern(uint8_t *m, uint32_t seed, bool doubles) {
+  for (uint32_t a = VER_BASE; a < VER_BASE + VER_SPAN; a += doubles ? 8 : 1)
+    if (doubles) {
+      double d = (double)((a * 7 + seed) % 64);
+      memcpy(m + a, &d, 8);
+    } else {
+      m[a] = (uint8_t)(a * 31 + seed);
+    }
+}
+
+static void check_loop(const char *name, ref_loop ref, uint32_t dst,
+                       uint32_t src, uint32_t n, bool doubles) {
+  static uint8_t want[VER_BASE + VER_SPAN];
+  uint8_t *mem = fake_memory(g_inst);
+  fill_pattern(mem, dst ^ src ^ n, doubles);
+  memcpy(want, mem, sizeof want);
+  ref(want, dst, src, n);
+  uint32_t code = call3(name, dst, src, n, NULL);
+  bool same = code == WASMRT_TRAP_NONE &&
+              memcmp(want + VER_BASE, mem + VER_BASE, VER_SPAN) == 0;
+  if (!same)
+    fprintf(stderr, "%s(dst %u, src %u, n %u): trap %u or memory not as C\n",
+            name, dst, src, n, code);
+  CHECK(same);
+}
+
+static void test_versioned_loops(void) {
+  static const uint32_t ns[] = {1, 2, 3, 8, 33, 100};
+  const uint32_t mid = VER_BASE + VER_SPAN / 2;
+  for (size_t i = 0; i < sizeof ns / sizeof *ns; i++) {
+    uint32_t n = ns[i];
+    for (int d = -24; d <= 24; d++) {
+      check_loop("copy_inc", ref_copy_inc, mid + d, mid, n, false);
+      check_loop("copy_back", ref_copy_back, mid + d, mid, n, false);
+    }
+    for (int d = -6; d <= 6; d++)
+      check_loop("axpy2", ref_axpy2, mid + 8 * d, mid, 2 * n, true);
+    check_loop("copy_inc", ref_copy_inc, VER_BASE, mid, n, false);
+    check_loop("copy_back", ref_copy_back, mid, VER_BASE + 512, n, false);
+    check_loop("axpy2", ref_axpy2, VER_BASE, mid, 2 * n, true);
+  }
+  /* Counters that wrap around instead of meeting their target: the loops
+   * run on until they leave the memory. */
+  CHECK(trap("copy_inc", mid, mid + 16) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK(call3("axpy2", mid, mid + 4096, 3, NULL) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK(call3("axpy2", mid, mid + 4096, 0, NULL) == WASMRT_TRAP_MEMORY_OOB);
+  /* Off the end of the memory (2 pages by now): dst[0] is the last double
+   * in bounds, dst[1] faults. As in C, dst[0] is stored before the trap
+   * (a vector copy loading dst[0..1] first would fault before it). */
+  uint8_t *mem = fake_memory(g_inst);
+  const uint32_t last = 2 * 65536 - 8;
+  const double one = 1.0, two = 2.0;
+  memcpy(mem + last, &one, 8);
+  memcpy(mem + mid, &two, 8);
+  memcpy(mem + mid + 8, &two, 8);
+  CHECK(call3("axpy2", last, mid, 2, NULL) == WASMRT_TRAP_MEMORY_OOB);
+  CHECK(ld_f64(mem, last) == 7.0);
+}
+
+/* axpy2's fast copy is what LLVM can vectorize: packed multiplies. */
+static void check_vectorized(const char *so) {
+  char cmd[512], line[256];
+  snprintf(cmd, sizeof cmd,
+           "%s -d --no-show-raw-insn --disassemble-symbols=wasm_axpy2 %s",
+           WASMC_TEST_OBJDUMP, so);
+  FILE *p = popen(cmd, "r");
+  CHECK(p != NULL);
+  int packed = 0;
+  while (p && fgets(line, sizeof line, p))
+    packed += strstr(line, "mulpd") != NULL;
+  CHECK(p && pclose(p) == 0);
+  CHECK(packed > 0);
+}
+
 static void check_no_undefined(const char *so) {
   char cmd[512], line[256];
   snprintf(cmd, sizeof cmd, "%s -u %s", WASMC_TEST_NM, so);
@@ -369,6 +479,8 @@ static void run(const uint8_t *wasm, size_t len, unsigned opt) {
   close(fd);
   check_no_undefined(path);
   check_metadata(so, so_len, wasm, len);
+  if (opt >= 2)
+    check_vectorized(path);
   fake_host_fn hosts[2] = {host_add, host_fail};
   char msg[256];
   g_inst = fake_instantiate(path, wasm, len, hosts, msg, sizeof msg);
@@ -386,6 +498,7 @@ static void run(const uint8_t *wasm, size_t len, unsigned opt) {
     test_chacha20();
     test_switch_table();
     test_switch_pair();
+    test_versioned_loops();
     fake_free(g_inst);
   }
   unlink(path);

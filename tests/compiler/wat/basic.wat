@@ -175,6 +175,42 @@
   (func (export "fill") (param i32 i32 i32)
     (memory.fill (local.get 0) (local.get 1) (local.get 2)))
 
+  ;; loops compiler/codegen_version.c versions (a fast copy that runs when
+  ;; the written range is apart from the others); test_codegen compares
+  ;; them with C on overlapping and disjoint ranges.
+  ;; dst[i] += 3 * src[i] (f64), two per iteration, n counted down by 2:
+  ;; clang's shape of an unrolled loop
+  (func $axpy2 (export "axpy2") (param $dst i32) (param $src i32) (param $n i32)
+    (local $k f64)
+    (local.set $k (f64.const 3))
+    (loop $l
+      (f64.store (local.get $dst)
+        (f64.add (f64.load (local.get $dst))
+                 (f64.mul (local.get $k) (f64.load (local.get $src)))))
+      (f64.store offset=8 (local.get $dst)
+        (f64.add (f64.load offset=8 (local.get $dst))
+                 (f64.mul (local.get $k) (f64.load offset=8 (local.get $src)))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -2))))))
+  ;; dst[i] = src[i] + 1 (bytes), i counted up to n
+  (func (export "copy_inc") (param $dst i32) (param $src i32) (param $n i32)
+    (local $i i32)
+    (loop $l
+      (i32.store8 (local.get $dst)
+        (i32.add (i32.load8_u (local.get $src)) (i32.const 1)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+      (local.set $src (i32.add (local.get $src) (i32.const 1)))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                        (local.get $n)))))
+  ;; dst[-i] = src[-i] (i32 words, from offset 4 down), n counted down
+  (func (export "copy_back") (param $dst i32) (param $src i32) (param $n i32)
+    (loop $l
+      (i32.store offset=4 (local.get $dst) (i32.load offset=4 (local.get $src)))
+      (local.set $dst (i32.sub (local.get $dst) (i32.const 4)))
+      (local.set $src (i32.sub (local.get $src) (i32.const 4)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+
   ;; globals, tables, references
   (func (export "inc_global") (result i32)
     (global.set $g (i32.add (global.get $g) (i32.const 1)))
