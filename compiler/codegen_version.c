@@ -24,9 +24,11 @@
  *
  * The metadata is true for every execution of the fast copy: the ranges
  * cover all of its iterations, and the check dominates it. The check also
- * requires every range to lie inside the memory, so the fast copy cannot
- * trap: a loop that runs off the end takes the original copy, which
- * leaves exactly the stores before the faulting access. */
+ * requires every range to lie inside the memory, so no access of the fast
+ * copy can fault, and however LLVM reorders them no memory trap can show
+ * it: a loop that runs off the end takes the original copy and traps as
+ * it did before versioning. (Explicit traps, such as division by zero,
+ * stay branches that stores do not move across.) */
 #include "codegen_internal.h"
 #include "wasmrt_abi.h"
 
@@ -438,9 +440,9 @@ LLVMValueRef cg_version_check(cg_func *f, cg_version_plan *p,
   LLVMValueRef lo[CG_VER_MAX_GROUPS] = {0}, hi[CG_VER_MAX_GROUPS] = {0};
   for (uint32_t g = 0; g < p->ngroups; g++)
     group_range(f, p, g, n1, &ok, &lo[g], &hi[g]);
-  /* In bounds: the fast copy never traps, so how LLVM reorders its
-   * accesses cannot show in the memory a trap leaves behind. The size
-   * cannot shrink, and the loop has no memory.grow. */
+  /* In bounds: no access of the fast copy faults, so how LLVM reorders
+   * them cannot show in the memory a trap leaves behind. The size cannot
+   * shrink, and the loop has no memory.grow. */
   LLVMValueRef top = hi[0];
   for (uint32_t g = 1; g < p->ngroups; g++)
     top = umax(b, top, hi[g]);
