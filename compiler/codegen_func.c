@@ -289,7 +289,7 @@ static bool translate_until(cg_func *f, wasm_code_reader *r, size_t depth);
  * Returns CG_UNHANDLED when the loop does not qualify. */
 static cg_result translate_versioned(cg_func *f, wasm_code_reader *r,
                                      const wasm_instr *loop) {
-  if (f->cm->opt_level < 2 || f->version || !f->mem0_base ||
+  if (f->cm->opt_level < 2 || !f->mem0_base ||
       loop->imm.block.kind != WASM_BLOCK_EMPTY)
     return CG_UNHANDLED;
   cg_version_plan plan;

@@ -37,6 +37,8 @@ typedef struct cg_module {
   unsigned md_nonnull;   /* ...of !nonnull */
   unsigned md_align;     /* ...of !align */
   unsigned md_deref;     /* ...of !dereferenceable */
+  unsigned md_scope;     /* ...of !alias.scope */
+  unsigned md_noalias;   /* ...of !noalias */
   LLVMValueRef md_empty; /* the empty node !invariant.load and !nonnull take */
 
   LLVMTypeRef *sig_types; /* native LLVM function type per type index */
@@ -265,6 +267,8 @@ cg_result cg_control(cg_func *f, const wasm_instr *in);
 cg_result cg_int(cg_func *f, const wasm_instr *in);
 cg_result cg_float(cg_func *f, const wasm_instr *in);
 cg_result cg_memory(cg_func *f, const wasm_instr *in);
+/* Current byte size of memory `mem` (i64; it only grows). */
+LLVMValueRef cg_memory_bytes(cg_func *f, uint32_t mem);
 cg_result cg_variables(cg_func *f, const wasm_instr *in);
 cg_result cg_table(cg_func *f, const wasm_instr *in);
 cg_result cg_bulk(cg_func *f, const wasm_instr *in);

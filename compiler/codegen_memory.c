@@ -89,11 +89,14 @@ static LLVMValueRef memory_struct(cg_func *f, uint32_t mem) {
                                 sizeof(wasmrt_memory));
 }
 
+LLVMValueRef cg_memory_bytes(cg_func *f, uint32_t mem) {
+  return cg_load_field(f, f->cm->t_i64, memory_struct(f, mem),
+                       offsetof(wasmrt_memory, size), false);
+}
+
 static cg_result memory_size(cg_func *f, uint32_t mem) {
   LLVMBuilderRef b = f->cm->b;
-  LLVMValueRef ms = memory_struct(f, mem);
-  LLVMValueRef size =
-      cg_load_field(f, f->cm->t_i64, ms, offsetof(wasmrt_memory, size), false);
+  LLVMValueRef size = cg_memory_bytes(f, mem);
   LLVMValueRef pages = LLVMBuildLShr(b, size, cg_i64(f, 16), "");
   return cg_push(f, LLVMBuildTrunc(b, pages, f->cm->t_i32, "")) ? CG_OK
                                                                 : CG_ERROR;

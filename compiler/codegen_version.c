@@ -30,7 +30,6 @@
  * it did before versioning. (Explicit traps, such as division by zero,
  * stay branches that stores do not move across.) */
 #include "codegen_internal.h"
-#include "wasmrt_abi.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +242,12 @@ static bool plan_exit(const ver_scan *s, cg_version_plan *p) {
   return true;
 }
 
+/* Groups g and h are checked to be apart (and get each other's scope as
+ * !noalias) when one of them is written. */
+static bool pair_checked(const cg_version_plan *p, uint32_t g, uint32_t h) {
+  return g != h && (p->group[g].has_store || p->group[h].has_store);
+}
+
 /* Whether LLVM's own checks fail: some local's accesses reach two
  * different addresses, one of them written (c[j] and c[j+1] above). When
  * every local has one address, LLVM's run-time checks work and a second
@@ -280,7 +285,7 @@ static bool plan_groups(const ver_scan *s, cg_version_plan *p) {
   }
   for (uint32_t g = 0; g < p->ngroups; g++)
     for (uint32_t h = g + 1; h < p->ngroups; h++)
-      if (p->group[g].has_store || p->group[h].has_store)
+      if (pair_checked(p, g, h))
         return llvm_checks_fail(p);
   return false;
 }
@@ -418,18 +423,10 @@ static void build_scopes(cg_func *f, cg_version_plan *p, uint32_t loop_off) {
     LLVMMetadataRef others[CG_VER_MAX_GROUPS];
     size_t n = 0;
     for (uint32_t h = 0; h < p->ngroups; h++)
-      if (h != g && (p->group[g].has_store || p->group[h].has_store))
+      if (pair_checked(p, g, h))
         others[n++] = scope[h];
     p->group[g].noalias = n ? md_node(cm, others, n) : NULL;
   }
-}
-
-static LLVMValueRef memory_bytes(cg_func *f) {
-  LLVMValueRef mem = cg_load_instance_entry(
-      f, offsetof(wasmrt_vmctx, memories),
-      wasm_module_num_all_memories(f->cm->m), 0, sizeof(wasmrt_memory));
-  return cg_load_field(f, f->cm->t_i64, mem, offsetof(wasmrt_memory, size),
-                       false);
 }
 
 LLVMValueRef cg_version_check(cg_func *f, cg_version_plan *p,
@@ -446,11 +443,11 @@ LLVMValueRef cg_version_check(cg_func *f, cg_version_plan *p,
   LLVMValueRef top = hi[0];
   for (uint32_t g = 1; g < p->ngroups; g++)
     top = umax(b, top, hi[g]);
-  ok = LLVMBuildAnd(b, ok,
-                    LLVMBuildICmp(b, LLVMIntULE, top, memory_bytes(f), ""), "");
+  ok = LLVMBuildAnd(
+      b, ok, LLVMBuildICmp(b, LLVMIntULE, top, cg_memory_bytes(f, 0), ""), "");
   for (uint32_t g = 0; g < p->ngroups; g++)
     for (uint32_t h = g + 1; h < p->ngroups; h++) {
-      if (!p->group[g].has_store && !p->group[h].has_store)
+      if (!pair_checked(p, g, h))
         continue;
       LLVMValueRef apart =
           LLVMBuildOr(b, LLVMBuildICmp(b, LLVMIntULE, hi[g], lo[h], ""),
@@ -471,11 +468,8 @@ bool cg_version_tag(cg_func *f, LLVMValueRef access) {
     return cg_fail(f, "internal: versioned loop has more accesses than "
                       "its scan found");
   const cg_ver_group *g = &p->group[p->access[p->next++].group];
-  LLVMSetMetadata(access,
-                  LLVMGetMDKindIDInContext(f->cm->ctx, "alias.scope", 11),
-                  g->scope);
+  LLVMSetMetadata(access, f->cm->md_scope, g->scope);
   if (g->noalias)
-    LLVMSetMetadata(access, LLVMGetMDKindIDInContext(f->cm->ctx, "noalias", 7),
-                    g->noalias);
+    LLVMSetMetadata(access, f->cm->md_noalias, g->noalias);
   return true;
 }

@@ -52,6 +52,8 @@ void cg_init_types(cg_module *cm) {
   cm->md_nonnull = LLVMGetMDKindIDInContext(c, "nonnull", 7);
   cm->md_align = LLVMGetMDKindIDInContext(c, "align", 5);
   cm->md_deref = LLVMGetMDKindIDInContext(c, "dereferenceable", 15);
+  cm->md_scope = LLVMGetMDKindIDInContext(c, "alias.scope", 11);
+  cm->md_noalias = LLVMGetMDKindIDInContext(c, "noalias", 7);
   cm->md_empty = LLVMMetadataAsValue(c, LLVMMDNodeInContext2(c, NULL, 0));
 }
 
