@@ -59,7 +59,24 @@ static const char module_wat[] =
     /* an endless loop around recursion 1000 calls deep */
     "  (func (export \"recurse\") (result i32) (local i32)\n"
     "    (loop $l (local.set 0 (i32.add (local.get 0)\n"
-    "      (call $down (i32.const 1000)))) br $l) local.get 0))\n";
+    "      (call $down (i32.const 1000)))) br $l) local.get 0)\n"
+    /* counted loops, which an optimizer sees the end of: z = z*z + c
+     * for 2^28 steps or until it escapes (the step count then) */
+    "  (func (export \"long\") (param f64) (result i32)\n"
+    "    (local i32 f64)\n"
+    "    (block $out (loop $l\n"
+    "      (local.set 2 (f64.add (f64.mul (local.get 2) (local.get 2))\n"
+    "                            (local.get 0)))\n"
+    "      (br_if $out (f64.gt (local.get 2) (f64.const 4)))\n"
+    "      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1)\n"
+    "        (i32.const 1))) (i32.const 0x10000000)))))\n"
+    "    local.get 1)\n"
+    /* odd numbers never reach 200: endless */
+    "  (func (export \"odd\") (result i32) (local i32)\n"
+    "    i32.const 1 local.set 0\n"
+    "    (loop $l (br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0)\n"
+    "      (i32.const 2))) (i32.const 200))))\n"
+    "    local.get 0))\n";
 
 typedef struct {
   wasmrt_instance *inst;
@@ -112,12 +129,41 @@ static void check_interrupted(wasmrt_instance *inst, const char *name,
   CHECK(wasmrt_instance_vmctx(inst)->interrupt == 0);
 }
 
-static uint32_t call_i32(wasmrt_instance *inst, const char *name, uint32_t arg,
+static uint32_t call_i32(wasmrt_instance *inst, const char *name, uint64_t arg,
                          wasmrt_trap_code *code) {
   const wasmrt_funcref *fn = export_fn(inst, name);
   uint64_t slots[1] = {arg};
   *code = fn ? wasmrt_call(fn, slots, NULL) : WASMRT_TRAP_UNREACHABLE;
   return (uint32_t)slots[0];
+}
+
+/* Calls `name` with the flag already set; returns the trap code and
+ * clears the flag (a call that returns leaves it set). */
+static wasmrt_trap_code call_flagged(wasmrt_instance *inst, const char *name,
+                                     uint64_t arg, uint32_t *result) {
+  const wasmrt_funcref *fn = export_fn(inst, name);
+  uint64_t slots[1] = {arg};
+  wasmrt_interrupt(inst);
+  wasmrt_trap_code code =
+      fn ? wasmrt_call(fn, slots, NULL) : WASMRT_TRAP_UNREACHABLE;
+  wasmrt_instance_vmctx(inst)->interrupt = 0;
+  *result = (uint32_t)slots[0];
+  return code;
+}
+
+/* Loops that count to a constant stay interruptible: one that would run
+ * 2^28 steps, and one whose count never meets its end. */
+static void check_counted_loops(wasmrt_instance *inst) {
+  double c = 3.0; /* escapes on the second step */
+  uint64_t cbits;
+  memcpy(&cbits, &c, sizeof cbits);
+  wasmrt_trap_code code;
+  CHECK(call_i32(inst, "long", cbits, &code) == 1 && code == WASMRT_TRAP_NONE);
+  uint32_t r = 0;
+  CHECK(call_flagged(inst, "long", 0, &r) == WASMRT_TRAP_INTERRUPTED);
+  CHECK(call_flagged(inst, "odd", 0, &r) == WASMRT_TRAP_INTERRUPTED);
+  check_interrupted(inst, "long", 0);
+  check_interrupted(inst, "odd", 0);
 }
 
 static void check_level(const uint8_t *wasm, size_t len, unsigned opt) {
@@ -157,6 +203,7 @@ static void check_level(const uint8_t *wasm, size_t len, unsigned opt) {
     call_i32(inst, "calls", 1, &code);
     CHECK(code == WASMRT_TRAP_INTERRUPTED);
     CHECK(call_i32(inst, "calls", 1, &code) == 2 && code == WASMRT_TRAP_NONE);
+    check_counted_loops(inst);
     wasmrt_instance_release(inst);
   }
   wasmrt_artifact_close(art);
