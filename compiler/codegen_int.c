@@ -149,7 +149,11 @@ static cg_result int_binary(cg_func *f, wasm_opcode op, bool is64) {
   int rel = is64 ? (int)op - WASM_OP_I64_ADD : (int)op - WASM_OP_I32_ADD;
   switch (rel) {
   case 0:
-    return binop(f, LLVMAdd);
+    if (binop(f, LLVMAdd) != CG_OK)
+      return CG_ERROR;
+    if (!is64)
+      cg_version_mark_add(f, cg_peek(f, 0));
+    return CG_OK;
   case 1:
     return binop(f, LLVMSub);
   case 2:

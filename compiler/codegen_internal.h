@@ -72,6 +72,7 @@ typedef struct cg_frame {
 /* A loop versioned by codegen_version.c (see there). */
 #define CG_VER_MAX_ACCESSES 32
 #define CG_VER_MAX_GROUPS 6
+#define CG_VER_MAX_ADDS 64
 
 /* `c` plus the value `local` had when the iteration began (UINT32_MAX:
  * no local, the constant c). Arithmetic is modulo 2^32. */
@@ -92,6 +93,7 @@ typedef struct cg_ver_group {
   uint32_t local;
   int32_t step; /* of the local per iteration; 0: unchanged */
   bool has_store;
+  int64_t cmin, cmax;          /* extreme constants of its addresses (signed) */
   LLVMValueRef scope, noalias; /* metadata lists; noalias may be NULL */
 } cg_ver_group;
 
@@ -102,6 +104,10 @@ typedef struct cg_version_plan {
   cg_ver_access access[CG_VER_MAX_ACCESSES];
   cg_ver_group group[CG_VER_MAX_GROUPS];
   uint32_t next; /* accesses tagged so far in the fast copy */
+  /* The body's i32.add instructions in order, and whether the check
+   * proves each one does not wrap (nuw in the fast copy). */
+  uint32_t nadds, next_add;
+  bool add_nuw[CG_VER_MAX_ADDS];
 } cg_version_plan;
 
 typedef struct cg_func {
@@ -206,6 +212,9 @@ LLVMValueRef cg_version_check(cg_func *f, cg_version_plan *p,
 /* Gives the next memory access of a fast copy its scope metadata (no-op
  * outside one). */
 bool cg_version_tag(cg_func *f, LLVMValueRef access);
+/* Marks the next i32.add of a fast copy nuw when the check proves it
+ * (no-op outside one). */
+void cg_version_mark_add(cg_func *f, LLVMValueRef add);
 
 /* -------------------------------------------------- codegen_ptr_map.c */
 /* Pointer -> index; a key put twice keeps its first index. The map must

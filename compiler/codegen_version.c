@@ -22,6 +22,12 @@
  * original, entered otherwise. Accesses through the same local keep
  * aliasing each other, so LLVM still analyses the dependences among them.
  *
+ * In the fast copy, the i32.add instructions that compute those addresses
+ * (or any `local + c` inside a group's range) are also marked nuw: the
+ * check bounds each local's addresses inside [0, 2^32), so LLVM may fold
+ * their constants into the addressing instead of redoing a 32-bit add per
+ * access (the nbody kernel: 54 instructions per pair of bodies, now 47).
+ *
  * The metadata is true for every execution of the fast copy: the ranges
  * cover all of its iterations, and the check dominates it. The check also
  * requires every range to lie inside the memory, so no access of the fast
@@ -59,6 +65,10 @@ typedef struct ver_scan {
   ver_val written_val[VER_MAX_WRITTEN];
   uint32_t nwritten;
   ver_val exit;
+  /* Per i32.add: its operand `local + c1` and constant c2 (local
+   * VER_NONE: not of that form). */
+  cg_ver_lin add_base[CG_VER_MAX_ADDS];
+  uint32_t add_const[CG_VER_MAX_ADDS];
 } ver_scan;
 
 static ver_val unknown(void) {
@@ -139,6 +149,25 @@ static bool record_access(ver_scan *s, const wasm_instr *in, ver_val addr,
   return true;
 }
 
+static void record_add(ver_scan *s, ver_val x, ver_val y) {
+  cg_version_plan *p = s->p;
+  if (p->nadds == CG_VER_MAX_ADDS)
+    return; /* later adds just stay unmarked */
+  uint32_t i = p->nadds++;
+  s->add_base[i] = (cg_ver_lin){VER_NONE, 0};
+  if (x.kind != VER_LIN || y.kind != VER_LIN)
+    return;
+  if (y.a.local != VER_NONE && x.a.local == VER_NONE) {
+    ver_val t = x; /* c + local */
+    x = y;
+    y = t;
+  }
+  if (x.a.local != VER_NONE && y.a.local == VER_NONE) {
+    s->add_base[i] = x.a;
+    s->add_const[i] = y.a.c;
+  }
+}
+
 /* Instructions with a fixed signature and no effect on memory: pops and
  * pushes unknown values. */
 static bool generic(ver_scan *s, const wasm_instr *in) {
@@ -182,8 +211,11 @@ static bool step(ver_scan *s, const wasm_instr *in) {
     return push(s, lin(VER_NONE, (uint32_t)in->imm.i32));
   case WASM_OP_I32_ADD:
   case WASM_OP_I32_SUB:
-    return pop(s, &y) && pop(s, &x) &&
-           push(s, add(x, y, op == WASM_OP_I32_SUB));
+    if (!pop(s, &y) || !pop(s, &x))
+      return false;
+    if (op == WASM_OP_I32_ADD)
+      record_add(s, x, y);
+    return push(s, add(x, y, op == WASM_OP_I32_SUB));
   case WASM_OP_I32_NE:
     if (!pop(s, &y) || !pop(s, &x))
       return false;
@@ -276,18 +308,49 @@ static bool plan_groups(const ver_scan *s, cg_version_plan *p) {
         return false;
       p->group[g].local = a->addr.local;
       p->group[g].has_store = false;
+      p->group[g].cmin = INT64_MAX;
+      p->group[g].cmax = INT64_MIN;
       if (!local_step(s, a->addr.local, &p->group[g].step))
         return false;
       p->ngroups++;
     }
     a->group = (uint8_t)g;
     p->group[g].has_store |= a->store;
+    int64_t c = (int32_t)a->addr.c;
+    p->group[g].cmin = c < p->group[g].cmin ? c : p->group[g].cmin;
+    p->group[g].cmax = c > p->group[g].cmax ? c : p->group[g].cmax;
   }
   for (uint32_t g = 0; g < p->ngroups; g++)
     for (uint32_t h = g + 1; h < p->ngroups; h++)
       if (pair_checked(p, g, h))
         return llvm_checks_fail(p);
   return false;
+}
+
+/* Whether `local + c` (c a true, unwrapped integer) lies inside the
+ * range the check bounds for the local's group: then, in the fast copy,
+ * it is in [0, 2^32) for every iteration (group_range). */
+static bool covered(const cg_version_plan *p, uint32_t local, int64_t c) {
+  for (uint32_t g = 0; g < p->ngroups; g++)
+    if (p->group[g].local == local)
+      return c >= p->group[g].cmin && c <= p->group[g].cmax;
+  return false;
+}
+
+/* An i32.add of `local + c1` and a constant c2 >= 0 cannot wrap when
+ * local + c1 is exact (c1 = 0, or covered) and local + c1 + c2, summed
+ * without wrapping, is covered: then both are the true sums, below 2^32.
+ * Marked nuw, it lets LLVM fold the constant into the address (clang's
+ * wasm computes field addresses with i32.add, not memarg offsets, when it
+ * cannot prove them in range). */
+static void plan_adds(const ver_scan *s, cg_version_plan *p) {
+  for (uint32_t i = 0; i < p->nadds; i++) {
+    cg_ver_lin b = s->add_base[i];
+    int64_t c1 = (int32_t)b.c, c2 = (int32_t)s->add_const[i];
+    p->add_nuw[i] = b.local != VER_NONE && c2 >= 0 &&
+                    (c1 == 0 || covered(p, b.local, c1)) &&
+                    covered(p, b.local, c1 + c2);
+  }
 }
 
 bool cg_version_scan(const cg_func *f, uint32_t pos, uint32_t end,
@@ -316,7 +379,10 @@ bool cg_version_scan(const cg_func *f, uint32_t pos, uint32_t end,
       break;
   }
   wasm_code_reader_free(&r);
-  return ok && s.sp == 0 && plan_exit(&s, p) && plan_groups(&s, p);
+  if (!ok || s.sp != 0 || !plan_exit(&s, p) || !plan_groups(&s, p))
+    return false;
+  plan_adds(&s, p);
+  return true;
 }
 
 /* ------------------------------------------------------------ emission */
@@ -362,15 +428,12 @@ static void group_range(cg_func *f, const cg_version_plan *p, uint32_t g,
   LLVMBuilderRef b = f->cm->b;
   LLVMTypeRef i64 = f->cm->t_i64;
   const cg_ver_group *gr = &p->group[g];
-  int64_t cmin = INT64_MAX, cmax = INT64_MIN, bmin = INT64_MAX,
-          bmax = INT64_MIN;
+  int64_t cmin = gr->cmin, cmax = gr->cmax, bmin = INT64_MAX, bmax = INT64_MIN;
   for (uint32_t i = 0; i < p->naccess; i++) {
     const cg_ver_access *a = &p->access[i];
     if (a->group != g)
       continue;
     int64_t c = (int32_t)a->addr.c;
-    cmin = c < cmin ? c : cmin;
-    cmax = c > cmax ? c : cmax;
     bmin = c + a->offset < bmin ? c + a->offset : bmin;
     bmax = c + a->offset + a->bytes > bmax ? c + a->offset + a->bytes : bmax;
   }
@@ -456,6 +519,7 @@ LLVMValueRef cg_version_check(cg_func *f, cg_version_plan *p,
     }
   build_scopes(f, p, loop_off);
   p->next = 0;
+  p->next_add = 0;
   return ok;
 }
 
@@ -472,4 +536,16 @@ bool cg_version_tag(cg_func *f, LLVMValueRef access) {
   if (g->noalias)
     LLVMSetMetadata(access, f->cm->md_noalias, g->noalias);
   return true;
+}
+
+void cg_version_mark_add(cg_func *f, LLVMValueRef add) {
+  cg_version_plan *p = f->version;
+  if (!p)
+    return;
+  /* The translation meets the adds in the order the scan did; a constant
+   * sum (both operands constant) is no instruction to mark. */
+  uint32_t i = p->next_add++;
+  if (i < p->nadds && p->add_nuw[i] && LLVMIsAInstruction(add) &&
+      LLVMGetInstructionOpcode(add) == LLVMAdd)
+    LLVMSetNUW(add, true);
 }

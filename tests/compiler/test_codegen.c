@@ -344,6 +344,18 @@ static void ref_copy_back(uint8_t *m, uint32_t dst, uint32_t src, uint32_t n) {
   }
 }
 
+/* Addresses wrap modulo 2^32, as the wasm's i32.add computes them. */
+static void ref_add_pairs(uint8_t *m, uint32_t dst, uint32_t src, uint32_t n) {
+  for (uint32_t k = 0; k < n; k++)
+    for (uint32_t e = 8; e <= 12; e += 4) {
+      uint32_t d = dst + 8 * k + e, s = src + 8 * k + e, a, b;
+      memcpy(&a, m + d, 4);
+      memcpy(&b, m + s, 4);
+      a += b;
+      memcpy(m + d, &a, 4);
+    }
+}
+
 #define VER_BASE 4096u
 #define VER_SPAN 8192u
 
@@ -376,6 +388,23 @@ static void check_loop(const char *name, ref_loop ref, uint32_t dst,
   CHECK(same);
 }
 
+/* dst = -8: the first pair is at 0 and 4, the adds wrap. The check sends
+ * this to the original copy (whose adds are not nuw); a fast copy would
+ * fold -8 + 8 into address 2^32 and fault. */
+static void check_add_pairs_wrap(uint32_t src) {
+  static uint8_t want[VER_BASE + VER_SPAN], saved[64];
+  uint8_t *mem = fake_memory(g_inst);
+  memcpy(saved, mem, sizeof saved);
+  fill_pattern(mem, 5, false);
+  for (uint32_t i = 0; i < sizeof saved; i++)
+    mem[i] = (uint8_t)(i * 13 + 1);
+  memcpy(want, mem, sizeof want);
+  ref_add_pairs(want, 0xFFFFFFF8u, src, 4);
+  CHECK(call3("add_pairs", 0xFFFFFFF8u, src, 4, NULL) == WASMRT_TRAP_NONE);
+  CHECK(memcmp(want, mem, sizeof want) == 0);
+  memcpy(mem, saved, sizeof saved);
+}
+
 static void test_versioned_loops(void) {
   static const uint32_t ns[] = {1, 2, 3, 8, 33, 100};
   const uint32_t mid = VER_BASE + VER_SPAN / 2;
@@ -387,10 +416,13 @@ static void test_versioned_loops(void) {
     }
     for (int d = -6; d <= 6; d++)
       check_loop("axpy2", ref_axpy2, mid + 8 * d, mid, 2 * n, true);
+    for (int d = -24; d <= 24; d += 4)
+      check_loop("add_pairs", ref_add_pairs, mid + d, mid, n, false);
     check_loop("copy_inc", ref_copy_inc, VER_BASE, mid, n, false);
     check_loop("copy_back", ref_copy_back, mid, VER_BASE + 512, n, false);
     check_loop("axpy2", ref_axpy2, VER_BASE, mid, 2 * n, true);
   }
+  check_add_pairs_wrap(mid);
   /* Counters that wrap around instead of meeting their target: the loops
    * run on until they leave the memory. */
   CHECK(trap("copy_inc", mid, mid + 16) == WASMRT_TRAP_MEMORY_OOB);
@@ -409,19 +441,26 @@ static void test_versioned_loops(void) {
   CHECK(ld_f64(mem, last) == 7.0);
 }
 
-/* axpy2's fast copy is what LLVM can vectorize: packed multiplies. */
-static void check_vectorized(const char *so) {
+/* Instructions of export `fn` containing `what`, from llvm-objdump. */
+static int count_in(const char *so, const char *fn, const char *what) {
   char cmd[512], line[256];
   snprintf(cmd, sizeof cmd,
-           "%s -d --no-show-raw-insn --disassemble-symbols=wasm_axpy2 %s",
-           WASMC_TEST_OBJDUMP, so);
+           "%s -d --no-show-raw-insn --disassemble-symbols=wasm_%s %s",
+           WASMC_TEST_OBJDUMP, fn, so);
   FILE *p = popen(cmd, "r");
   CHECK(p != NULL);
-  int packed = 0;
+  int n = 0;
   while (p && fgets(line, sizeof line, p))
-    packed += strstr(line, "mulpd") != NULL;
+    n += strstr(line, what) != NULL;
   CHECK(p && pclose(p) == 0);
-  CHECK(packed > 0);
+  return n;
+}
+
+/* The fast copies are what LLVM can vectorize: packed multiplies in
+ * axpy2, packed adds in add_pairs (only once its address adds are nuw). */
+static void check_vectorized(const char *so) {
+  CHECK(count_in(so, "axpy2", "mulpd") > 0);
+  CHECK(count_in(so, "add_pairs", "paddd") > 0);
 }
 
 static void check_no_undefined(const char *so) {

@@ -208,6 +208,21 @@
       (local.set $src (i32.add (local.get $src) (i32.const 1)))
       (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
                         (local.get $n)))))
+  ;; dst[i] += src[i] (i32 pairs), n counted down, every address an
+  ;; i32.add (clang's shape when it cannot prove a field offset in range):
+  ;; the fast copy's adds are nuw, so the constants fold into addresses
+  (func $add_pairs (export "add_pairs")
+    (param $dst i32) (param $src i32) (param $n i32)
+    (loop $l
+      (i32.store (i32.add (local.get $dst) (i32.const 8))
+        (i32.add (i32.load (i32.add (local.get $dst) (i32.const 8)))
+                 (i32.load (i32.add (local.get $src) (i32.const 8)))))
+      (i32.store (i32.add (local.get $dst) (i32.const 12))
+        (i32.add (i32.load (i32.add (local.get $dst) (i32.const 12)))
+                 (i32.load (i32.add (local.get $src) (i32.const 12)))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+      (local.set $src (i32.add (local.get $src) (i32.const 8)))
+      (br_if $l (local.tee $n (i32.add (local.get $n) (i32.const -1))))))
   ;; dst[-i] = src[-i] (i32 words, from offset 4 down), n counted down
   (func (export "copy_back") (param $dst i32) (param $src i32) (param $n i32)
     (loop $l
