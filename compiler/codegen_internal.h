@@ -93,7 +93,9 @@ typedef struct cg_ver_group {
   uint32_t local;
   int32_t step; /* of the local per iteration; 0: unchanged */
   bool has_store;
-  int64_t cmin, cmax;          /* extreme constants of its addresses (signed) */
+  /* Extreme constants c of its addresses `local + c` (signed), and the
+   * byte range [bmin, bmax) they reach relative to the local. */
+  int64_t cmin, cmax, bmin, bmax;
   LLVMValueRef scope, noalias; /* metadata lists; noalias may be NULL */
 } cg_ver_group;
 

@@ -308,17 +308,20 @@ static bool plan_groups(const ver_scan *s, cg_version_plan *p) {
         return false;
       p->group[g].local = a->addr.local;
       p->group[g].has_store = false;
-      p->group[g].cmin = INT64_MAX;
-      p->group[g].cmax = INT64_MIN;
+      p->group[g].cmin = p->group[g].bmin = INT64_MAX;
+      p->group[g].cmax = p->group[g].bmax = INT64_MIN;
       if (!local_step(s, a->addr.local, &p->group[g].step))
         return false;
       p->ngroups++;
     }
     a->group = (uint8_t)g;
     p->group[g].has_store |= a->store;
-    int64_t c = (int32_t)a->addr.c;
-    p->group[g].cmin = c < p->group[g].cmin ? c : p->group[g].cmin;
-    p->group[g].cmax = c > p->group[g].cmax ? c : p->group[g].cmax;
+    cg_ver_group *gr = &p->group[g];
+    int64_t c = (int32_t)a->addr.c, lo = c + a->offset, hi = lo + a->bytes;
+    gr->cmin = c < gr->cmin ? c : gr->cmin;
+    gr->cmax = c > gr->cmax ? c : gr->cmax;
+    gr->bmin = lo < gr->bmin ? lo : gr->bmin;
+    gr->bmax = hi > gr->bmax ? hi : gr->bmax;
   }
   for (uint32_t g = 0; g < p->ngroups; g++)
     for (uint32_t h = g + 1; h < p->ngroups; h++)
@@ -428,15 +431,6 @@ static void group_range(cg_func *f, const cg_version_plan *p, uint32_t g,
   LLVMBuilderRef b = f->cm->b;
   LLVMTypeRef i64 = f->cm->t_i64;
   const cg_ver_group *gr = &p->group[g];
-  int64_t cmin = gr->cmin, cmax = gr->cmax, bmin = INT64_MAX, bmax = INT64_MIN;
-  for (uint32_t i = 0; i < p->naccess; i++) {
-    const cg_ver_access *a = &p->access[i];
-    if (a->group != g)
-      continue;
-    int64_t c = (int32_t)a->addr.c;
-    bmin = c + a->offset < bmin ? c + a->offset : bmin;
-    bmax = c + a->offset + a->bytes > bmax ? c + a->offset + a->bytes : bmax;
-  }
   LLVMValueRef start = cg_i64(f, 0), end = start;
   if (gr->local != VER_NONE)
     start = end = LLVMBuildZExt(
@@ -449,15 +443,15 @@ static void group_range(cg_func *f, const cg_version_plan *p, uint32_t g,
     else
       start = LLVMBuildAdd(b, start, span, "");
   }
-  LLVMValueRef low = LLVMBuildAdd(b, start, cg_i64(f, (uint64_t)cmin), "");
-  LLVMValueRef high = LLVMBuildAdd(b, end, cg_i64(f, (uint64_t)cmax), "");
+  LLVMValueRef low = LLVMBuildAdd(b, start, cg_i64(f, (uint64_t)gr->cmin), "");
+  LLVMValueRef high = LLVMBuildAdd(b, end, cg_i64(f, (uint64_t)gr->cmax), "");
   *ok = LLVMBuildAnd(b, *ok,
                      LLVMBuildICmp(b, LLVMIntSGE, low, cg_i64(f, 0), ""), "");
   *ok = LLVMBuildAnd(
       b, *ok, LLVMBuildICmp(b, LLVMIntSLE, high, cg_i64(f, UINT32_MAX), ""),
       "");
-  *lo = LLVMBuildAdd(b, start, cg_i64(f, (uint64_t)bmin), "");
-  *hi = LLVMBuildAdd(b, end, cg_i64(f, (uint64_t)bmax), "");
+  *lo = LLVMBuildAdd(b, start, cg_i64(f, (uint64_t)gr->bmin), "");
+  *hi = LLVMBuildAdd(b, end, cg_i64(f, (uint64_t)gr->bmax), "");
 }
 
 static LLVMValueRef md_node(cg_module *cm, LLVMMetadataRef *ops, size_t n) {
