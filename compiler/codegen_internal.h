@@ -185,17 +185,6 @@ LLVMValueRef cg_call_builtin(cg_func *f, size_t offset, LLVMTypeRef ret,
                              unsigned n);
 LLVMValueRef cg_intrinsic(cg_func *f, const char *name, LLVMTypeRef *tys,
                           unsigned ntys, LLVMValueRef *args, unsigned nargs);
-/* The same outside a function being translated (codegen_poll.c). */
-LLVMValueRef cg_module_intrinsic(cg_module *cm, const char *name,
-                                 LLVMTypeRef *tys, unsigned ntys,
-                                 LLVMValueRef *args, unsigned nargs);
-/* Function attributes: key="value", and an enum attribute by name. */
-void cg_add_fn_attr(cg_module *cm, LLVMValueRef fn, const char *key,
-                    const char *value);
-void cg_add_fn_flag(cg_module *cm, LLVMValueRef fn, const char *name);
-void cg_mark_noreturn(cg_module *cm, LLVMValueRef call);
-/* Weights a conditional branch whose true arm traps as never taken. */
-void cg_mark_cold_branch(cg_module *cm, LLVMValueRef condbr);
 LLVMValueRef cg_i32(cg_func *f, uint64_t v);
 LLVMValueRef cg_i64(cg_func *f, uint64_t v);
 /* A new block placed before the function's return block. */
@@ -217,6 +206,19 @@ bool cg_version_tag(cg_func *f, LLVMValueRef access);
 /* Marks the next i32.add of a fast copy nuw when the check proves it
  * (no-op outside one). */
 void cg_version_mark_add(cg_func *f, LLVMValueRef add);
+
+/* ------------------------------------------------------- codegen_ir.c */
+/* cg_intrinsic outside a function being translated (at the builder). */
+LLVMValueRef cg_module_intrinsic(cg_module *cm, const char *name,
+                                 LLVMTypeRef *tys, unsigned ntys,
+                                 LLVMValueRef *args, unsigned nargs);
+/* Function attributes: key="value", and an enum attribute by name. */
+void cg_add_fn_attr(cg_module *cm, LLVMValueRef fn, const char *key,
+                    const char *value);
+void cg_add_fn_flag(cg_module *cm, LLVMValueRef fn, const char *name);
+void cg_mark_noreturn(cg_module *cm, LLVMValueRef call);
+/* Weights a conditional branch whose true arm traps as never taken. */
+void cg_mark_cold_branch(cg_module *cm, LLVMValueRef condbr);
 
 /* -------------------------------------------------- codegen_ptr_map.c */
 /* Pointer -> index; a key put twice keeps its first index. The map must

@@ -61,7 +61,30 @@ static const char module_wat[] =
     "    (loop $l (local.set 0 (i32.add (local.get 0)\n"
     "      (call $down (i32.const 1000)))) br $l) local.get 0)\n"
     /* counted loops, which an optimizer sees the end of: z = z*z + c
-     * for 2^28 steps or until it escapes (the step count then) */
+     * at most 1000 times or until it escapes (the step count then). This
+     * one computes in registers only: short enough to go unpolled
+     * (codegen_poll.c) */
+    "  (func (export \"escape\") (param f64) (result i32)\n"
+    "    (local i32 f64)\n"
+    "    (block $out (loop $l\n"
+    "      (local.set 2 (f64.add (f64.mul (local.get 2) (local.get 2))\n"
+    "                            (local.get 0)))\n"
+    "      (br_if $out (f64.gt (local.get 2) (f64.const 4)))\n"
+    "      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1)\n"
+    "        (i32.const 1))) (i32.const 1000)))))\n"
+    "    local.get 1)\n"
+    /* the same, storing each z: touches memory, so polled */
+    "  (func (export \"escape_mem\") (param f64) (result i32)\n"
+    "    (local i32 f64)\n"
+    "    (block $out (loop $l\n"
+    "      (local.set 2 (f64.add (f64.mul (local.get 2) (local.get 2))\n"
+    "                            (local.get 0)))\n"
+    "      (f64.store (i32.shl (local.get 1) (i32.const 3)) (local.get 2))\n"
+    "      (br_if $out (f64.gt (local.get 2) (f64.const 4)))\n"
+    "      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1)\n"
+    "        (i32.const 1))) (i32.const 1000)))))\n"
+    "    local.get 1)\n"
+    /* the register-only loop for 2^28 steps: too long to go unpolled */
     "  (func (export \"long\") (param f64) (result i32)\n"
     "    (local i32 f64)\n"
     "    (block $out (loop $l\n"
@@ -151,17 +174,35 @@ static wasmrt_trap_code call_flagged(wasmrt_instance *inst, const char *name,
   return code;
 }
 
+static uint64_t f64_bits(double d) {
+  uint64_t b;
+  memcpy(&b, &d, sizeof b);
+  return b;
+}
+
 /* Loops that count to a constant stay interruptible: one that would run
- * 2^28 steps, and one whose count never meets its end. */
-static void check_counted_loops(wasmrt_instance *inst) {
-  double c = 3.0; /* escapes on the second step */
-  uint64_t cbits;
-  memcpy(&cbits, &c, sizeof cbits);
+ * 2^28 steps, and one whose count never meets its end. At -O2 the
+ * 1000-step register-only loop (a leaf: no entry poll) has no poll and
+ * runs to its end with the flag set; its twin that stores stays polled. */
+static void check_counted_loops(wasmrt_instance *inst, unsigned opt) {
+  uint64_t escapes = f64_bits(3.0); /* on the second step */
+  uint64_t stays = f64_bits(0.25);  /* z converges to 0.5 */
   wasmrt_trap_code code;
-  CHECK(call_i32(inst, "long", cbits, &code) == 1 && code == WASMRT_TRAP_NONE);
+  CHECK(call_i32(inst, "long", escapes, &code) == 1 &&
+        code == WASMRT_TRAP_NONE);
+  CHECK(call_i32(inst, "escape", escapes, &code) == 1 &&
+        code == WASMRT_TRAP_NONE);
+  CHECK(call_i32(inst, "escape", stays, &code) == 1000 &&
+        code == WASMRT_TRAP_NONE);
+  CHECK(call_i32(inst, "escape_mem", stays, &code) == 1000 &&
+        code == WASMRT_TRAP_NONE);
   uint32_t r = 0;
   CHECK(call_flagged(inst, "long", 0, &r) == WASMRT_TRAP_INTERRUPTED);
   CHECK(call_flagged(inst, "odd", 0, &r) == WASMRT_TRAP_INTERRUPTED);
+  CHECK(call_flagged(inst, "escape_mem", stays, &r) == WASMRT_TRAP_INTERRUPTED);
+  if (opt >= 2)
+    CHECK(call_flagged(inst, "escape", stays, &r) == WASMRT_TRAP_NONE &&
+          r == 1000);
   check_interrupted(inst, "long", 0);
   check_interrupted(inst, "odd", 0);
 }
@@ -203,7 +244,7 @@ static void check_level(const uint8_t *wasm, size_t len, unsigned opt) {
     call_i32(inst, "calls", 1, &code);
     CHECK(code == WASMRT_TRAP_INTERRUPTED);
     CHECK(call_i32(inst, "calls", 1, &code) == 2 && code == WASMRT_TRAP_NONE);
-    check_counted_loops(inst);
+    check_counted_loops(inst, opt);
     wasmrt_instance_release(inst);
   }
   wasmrt_artifact_close(art);
