@@ -255,9 +255,10 @@ bool wasmrt_store_keep(wasmrt_store *store, void *data,
 void *wasmrt_store_find(wasmrt_store *store, void (*drop)(void *data));
 
 /* Asks running wasm of this instance to stop at its next check (every loop
- * back-edge of the optimized code, and the entry of every function that
- * makes calls; see compiler/codegen_poll.c): the call then traps
- * INTERRUPTED. Async-signal-safe. */
+ * header of the optimized code but those of short counted loops that only
+ * compute in registers, and the entry of every function that makes calls;
+ * see compiler/codegen_poll.c): the call then traps INTERRUPTED.
+ * Async-signal-safe. */
 void wasmrt_interrupt(wasmrt_instance *inst);
 
 /* -------------------------------------------------------------- calls */
