@@ -19,8 +19,8 @@
 
 #include "test_check.h"
 
-/* A loop counting %i from START by STEP while `%n != END` (type T), with
- * `EXTRA` instructions in the body; the function's name is the case. */
+/* A loop counting %i from START by STEP while `%n != END` (type T); the
+ * function's name is the case. */
 #define COUNTED(name, T, start, step, end)                                     \
   "define void @" name "(ptr %vm) #0 {\n"                                      \
   "entry:\n"                                                                   \
@@ -32,6 +32,21 @@
   "  br i1 %c, label %loop, label %exit\n"                                     \
   "exit:\n"                                                                    \
   "  ret void\n"                                                               \
+  "}\n"
+
+/* A loop counting %i from 0 to 100 with more phis and a body: the
+ * function NAME(ptr %vm PARAMS) returning RET, `ret RETVAL` at the exit. */
+#define WITH_BODY(name, ret, params, phis, body, retval)                       \
+  "define " ret " @" name "(ptr %vm" params ") #0 {\n"                         \
+  "entry:\n"                                                                   \
+  "  br label %loop\n"                                                         \
+  "loop:\n"                                                                    \
+  "  %i = phi i32 [ 0, %entry ], [ %n, %loop ]\n" phis body                    \
+  "  %n = add i32 %i, 1\n"                                                     \
+  "  %c = icmp ne i32 %n, 100\n"                                               \
+  "  br i1 %c, label %loop, label %exit\n"                                     \
+  "exit:\n"                                                                    \
+  "  ret " retval "\n"                                                         \
   "}\n"
 
 static const char IR[] = "target triple = \"x86_64-pc-linux-gnu\"\n"
@@ -100,71 +115,22 @@ static const char IR[] = "target triple = \"x86_64-pc-linux-gnu\"\n"
     "  ret void\n"
     "}\n"
     /* A bounded count, but the body calls: polled (and the entry too). */
-    "define void @calls(ptr %vm) #0 {\n"
-    "entry:\n"
-    "  br label %loop\n"
-    "loop:\n"
-    "  %i = phi i32 [ 0, %entry ], [ %n, %loop ]\n"
-    "  call void @callee(ptr %vm)\n"
-    "  %n = add i32 %i, 1\n"
-    "  %c = icmp ne i32 %n, 100\n"
-    "  br i1 %c, label %loop, label %exit\n"
-    "exit:\n"
-    "  ret void\n"
-    "}\n"
+    WITH_BODY("calls", "void", "", "", "  call void @callee(ptr %vm)\n", "void")
     /* A bounded count, and an intrinsic that touches no memory: no poll */
-    "define double @pure_intrinsic(ptr %vm) #0 {\n"
-    "entry:\n"
-    "  br label %loop\n"
-    "loop:\n"
-    "  %i = phi i32 [ 0, %entry ], [ %n, %loop ]\n"
-    "  %x = phi double [ 1.0, %entry ], [ %y, %loop ]\n"
-    "  %y = call double @llvm.fabs.f64(double %x)\n"
-    "  %n = add i32 %i, 1\n"
-    "  %c = icmp ne i32 %n, 100\n"
-    "  br i1 %c, label %loop, label %exit\n"
-    "exit:\n"
-    "  ret double %y\n"
-    "}\n"
+    WITH_BODY("pure_intrinsic", "double", "",
+              "  %x = phi double [ 1.0, %entry ], [ %y, %loop ]\n",
+              "  %y = call double @llvm.fabs.f64(double %x)\n", "double %y")
     /* Bounded counts, but the body touches memory: polled. */
-    "define i32 @loads(ptr %vm, ptr %p) #0 {\n"
-    "entry:\n"
-    "  br label %loop\n"
-    "loop:\n"
-    "  %i = phi i32 [ 0, %entry ], [ %n, %loop ]\n"
-    "  %s = phi i32 [ 0, %entry ], [ %t, %loop ]\n"
-    "  %v = load i32, ptr %p\n"
-    "  %t = add i32 %s, %v\n"
-    "  %n = add i32 %i, 1\n"
-    "  %c = icmp ne i32 %n, 100\n"
-    "  br i1 %c, label %loop, label %exit\n"
-    "exit:\n"
-    "  ret i32 %t\n"
-    "}\n"
-    "define void @stores(ptr %vm, ptr %p) #0 {\n"
-    "entry:\n"
-    "  br label %loop\n"
-    "loop:\n"
-    "  %i = phi i32 [ 0, %entry ], [ %n, %loop ]\n"
-    "  store i32 %i, ptr %p\n"
-    "  %n = add i32 %i, 1\n"
-    "  %c = icmp ne i32 %n, 100\n"
-    "  br i1 %c, label %loop, label %exit\n"
-    "exit:\n"
-    "  ret void\n"
-    "}\n"
-    "define void @memset(ptr %vm, ptr %p) #0 {\n"
-    "entry:\n"
-    "  br label %loop\n"
-    "loop:\n"
-    "  %i = phi i32 [ 0, %entry ], [ %n, %loop ]\n"
-    "  call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 8, i1 false)\n"
-    "  %n = add i32 %i, 1\n"
-    "  %c = icmp ne i32 %n, 100\n"
-    "  br i1 %c, label %loop, label %exit\n"
-    "exit:\n"
-    "  ret void\n"
-    "}\n"
+    WITH_BODY("loads", "i32", ", ptr %p",
+              "  %s = phi i32 [ 0, %entry ], [ %t, %loop ]\n",
+              "  %v = load i32, ptr %p\n"
+              "  %t = add i32 %s, %v\n",
+              "i32 %t") WITH_BODY("stores", "void", ", ptr %p", "",
+                                  "  store i32 %i, ptr %p\n", "void")
+        WITH_BODY(
+            "memset", "void", ", ptr %p", "",
+            "  call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 8, i1 false)\n",
+            "void")
     /* Two bounded loops, nested: the inner one goes unpolled, the outer
      * one (not innermost) is polled. */
     "define void @nested(ptr %vm) #0 {\n"

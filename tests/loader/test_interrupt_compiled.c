@@ -24,6 +24,19 @@ static int failures;
     }                                                                          \
   } while (0)
 
+/* Export NAME(c: f64) -> i32: z = z*z + c, with BODY after each step, at
+ * most STEPS times or until z > 4; the step count it stopped at. */
+#define ESCAPE_LOOP(name, body, steps)                                         \
+  "  (func (export \"" name "\") (param f64) (result i32)\n"                   \
+  "    (local i32 f64)\n"                                                      \
+  "    (block $out (loop $l\n"                                                 \
+  "      (local.set 2 (f64.add (f64.mul (local.get 2) (local.get 2))\n"        \
+  "                            (local.get 0)))\n" body                         \
+  "      (br_if $out (f64.gt (local.get 2) (f64.const 4)))\n"                  \
+  "      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1)\n"              \
+  "        (i32.const 1))) (i32.const " steps ")))))\n"                        \
+  "    local.get 1)\n"
+
 static const char module_wat[] =
     "(module (memory 1)\n"
     /* an endless loop without side effects */
@@ -60,40 +73,17 @@ static const char module_wat[] =
     "  (func (export \"recurse\") (result i32) (local i32)\n"
     "    (loop $l (local.set 0 (i32.add (local.get 0)\n"
     "      (call $down (i32.const 1000)))) br $l) local.get 0)\n"
-    /* counted loops, which an optimizer sees the end of: z = z*z + c
-     * at most 1000 times or until it escapes (the step count then). This
-     * one computes in registers only: short enough to go unpolled
+    /* counted loops, which an optimizer sees the end of (ESCAPE_LOOP).
+     * This one computes in registers only: short enough to go unpolled
      * (codegen_poll.c) */
-    "  (func (export \"escape\") (param f64) (result i32)\n"
-    "    (local i32 f64)\n"
-    "    (block $out (loop $l\n"
-    "      (local.set 2 (f64.add (f64.mul (local.get 2) (local.get 2))\n"
-    "                            (local.get 0)))\n"
-    "      (br_if $out (f64.gt (local.get 2) (f64.const 4)))\n"
-    "      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1)\n"
-    "        (i32.const 1))) (i32.const 1000)))))\n"
-    "    local.get 1)\n"
+    ESCAPE_LOOP("escape", "", "1000")
     /* the same, storing each z: touches memory, so polled */
-    "  (func (export \"escape_mem\") (param f64) (result i32)\n"
-    "    (local i32 f64)\n"
-    "    (block $out (loop $l\n"
-    "      (local.set 2 (f64.add (f64.mul (local.get 2) (local.get 2))\n"
-    "                            (local.get 0)))\n"
-    "      (f64.store (i32.shl (local.get 1) (i32.const 3)) (local.get 2))\n"
-    "      (br_if $out (f64.gt (local.get 2) (f64.const 4)))\n"
-    "      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1)\n"
-    "        (i32.const 1))) (i32.const 1000)))))\n"
-    "    local.get 1)\n"
+    ESCAPE_LOOP("escape_mem",
+                "      (f64.store (i32.shl (local.get 1) (i32.const 3))\n"
+                "                 (local.get 2))\n",
+                "1000")
     /* the register-only loop for 2^28 steps: too long to go unpolled */
-    "  (func (export \"long\") (param f64) (result i32)\n"
-    "    (local i32 f64)\n"
-    "    (block $out (loop $l\n"
-    "      (local.set 2 (f64.add (f64.mul (local.get 2) (local.get 2))\n"
-    "                            (local.get 0)))\n"
-    "      (br_if $out (f64.gt (local.get 2) (f64.const 4)))\n"
-    "      (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1)\n"
-    "        (i32.const 1))) (i32.const 0x10000000)))))\n"
-    "    local.get 1)\n"
+    ESCAPE_LOOP("long", "", "0x10000000")
     /* odd numbers never reach 200: endless */
     "  (func (export \"odd\") (result i32) (local i32)\n"
     "    i32.const 1 local.set 0\n"
