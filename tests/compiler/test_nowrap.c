@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pass_test_ir.h"
 #include "test_check.h"
 
 /* The IR reads memory 0's base as `load ptr, ptr %vmctx`. */
@@ -66,18 +67,12 @@ static const char IR[] =
     "}\n";
 
 static void test_marks(void) {
-  LLVMContextRef ctx = LLVMContextCreate();
-  LLVMMemoryBufferRef buf =
-      LLVMCreateMemoryBufferWithMemoryRangeCopy(IR, sizeof IR - 1, "ir");
-  LLVMModuleRef mod = NULL;
-  char *msg = NULL;
-  if (LLVMParseIRInContext(ctx, buf, &mod, &msg)) {
-    fprintf(stderr, "test IR does not parse: %s\n", msg ? msg : "?");
-    LLVMDisposeMessage(msg);
-    CHECK(!"IR parses");
-    LLVMContextDispose(ctx);
+  LLVMContextRef ctx;
+  LLVMModuleRef mod = pass_test_parse(IR, &ctx);
+  CHECK(mod != NULL);
+  if (!mod)
     return;
-  }
+  char *msg = NULL;
   cg_module cm = {.ctx = ctx, .mod = mod};
   cg_mark_nowrap_adds(&cm);
   LLVMValueRef fn = LLVMGetNamedFunction(mod, "f");

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pass_test_ir.h"
 #include "test_check.h"
 
 /* A loop counting %i from START by STEP while `%n != END` (type T); the
@@ -221,15 +222,11 @@ static const struct {
 };
 
 int main(void) {
-  LLVMContextRef ctx = LLVMContextCreate();
-  LLVMMemoryBufferRef buf =
-      LLVMCreateMemoryBufferWithMemoryRangeCopy(IR, sizeof IR - 1, "ir");
-  LLVMModuleRef mod = NULL;
-  char *msg = NULL;
-  if (LLVMParseIRInContext(ctx, buf, &mod, &msg)) {
-    fprintf(stderr, "test IR does not parse: %s\n", msg ? msg : "?");
+  LLVMContextRef ctx;
+  LLVMModuleRef mod = pass_test_parse(IR, &ctx);
+  if (!mod)
     return 1;
-  }
+  char *msg = NULL;
   wasm_error err = {0};
   cg_module cm = {.ctx = ctx, .mod = mod, .err = &err};
   cm.b = LLVMCreateBuilderInContext(ctx);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pass_test_ir.h"
 #include "test_check.h"
 
 static const char IR[] =
@@ -66,18 +67,12 @@ static unsigned count(const char *text, size_t len, const char *what) {
 /* The number of cmov instructions in the -O2 assembly of IR, with or
  * without the pass; -1 if the IR or the target fails. */
 static int cmovs(bool mark) {
-  LLVMContextRef ctx = LLVMContextCreate();
-  LLVMMemoryBufferRef buf =
-      LLVMCreateMemoryBufferWithMemoryRangeCopy(IR, sizeof IR - 1, "ir");
-  LLVMModuleRef mod = NULL;
-  char *msg = NULL;
+  LLVMContextRef ctx;
+  LLVMModuleRef mod = pass_test_parse(IR, &ctx);
   int n = -1;
-  if (LLVMParseIRInContext(ctx, buf, &mod, &msg)) {
-    fprintf(stderr, "test IR does not parse: %s\n", msg ? msg : "?");
-    LLVMDisposeMessage(msg);
-    LLVMContextDispose(ctx);
+  if (!mod)
     return -1;
-  }
+  char *msg = NULL;
   cg_module cm = {.ctx = ctx, .mod = mod};
   cm.md_empty = LLVMMetadataAsValue(ctx, LLVMMDNodeInContext2(ctx, NULL, 0));
   if (mark)
