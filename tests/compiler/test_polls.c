@@ -23,7 +23,10 @@
 /* A loop counting %i from START by STEP while `%n != END` (type T); the
  * function's name is the case. */
 #define COUNTED(name, T, start, step, end)                                     \
-  "define void @" name "(ptr %vm) #0 {\n"                                      \
+  COUNTED_WITH(name, "", T, start, step, end)
+/* The same with more parameters (PARAMS, after %vm), for START or END. */
+#define COUNTED_WITH(name, params, T, start, step, end)                        \
+  "define void @" name "(ptr %vm" params ") #0 {\n"                            \
   "entry:\n"                                                                   \
   "  br label %loop\n"                                                         \
   "loop:\n"                                                                    \
@@ -93,28 +96,8 @@ static const char IR[] = "target triple = \"x86_64-pc-linux-gnu\"\n"
     "  ret void\n"
     "}\n"
     /* Polled: start or end not constant. */
-    "define void @var_start(ptr %vm, i32 %s) #0 {\n"
-    "entry:\n"
-    "  br label %loop\n"
-    "loop:\n"
-    "  %i = phi i32 [ %s, %entry ], [ %n, %loop ]\n"
-    "  %n = add i32 %i, 1\n"
-    "  %c = icmp ne i32 %n, 100\n"
-    "  br i1 %c, label %loop, label %exit\n"
-    "exit:\n"
-    "  ret void\n"
-    "}\n"
-    "define void @var_end(ptr %vm, i32 %e) #0 {\n"
-    "entry:\n"
-    "  br label %loop\n"
-    "loop:\n"
-    "  %i = phi i32 [ 0, %entry ], [ %n, %loop ]\n"
-    "  %n = add i32 %i, 1\n"
-    "  %c = icmp ne i32 %n, %e\n"
-    "  br i1 %c, label %loop, label %exit\n"
-    "exit:\n"
-    "  ret void\n"
-    "}\n"
+    COUNTED_WITH("var_start", ", i32 %s", "i32", "%s", "1", "100")
+        COUNTED_WITH("var_end", ", i32 %e", "i32", "0", "1", "%e")
     /* A bounded count, but the body calls: polled (and the entry too). */
     WITH_BODY("calls", "void", "", "", "  call void @callee(ptr %vm)\n", "void")
     /* A bounded count, and an intrinsic that touches no memory: no poll */
