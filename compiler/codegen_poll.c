@@ -265,8 +265,8 @@ static bool build_preds(poll_cfg *g) {
  * loop to leave unpolled: the walk reaches the entry block (h does not
  * dominate the latch: an irreducible region), meets another header (not
  * innermost), or finds a call that may return or an instruction that
- * touches memory. `in` is all zero on entry
- * and on return; `body` has room for every block. */
+ * touches memory. `in` is all zero on entry and on return; `body` has
+ * room for every block. */
 static uint64_t loop_body_size(const poll_cfg *g, uint32_t h, uint32_t latch,
                                uint8_t *in, uint32_t *body) {
   size_t nb = 0;
@@ -280,8 +280,8 @@ static uint64_t loop_body_size(const poll_cfg *g, uint32_t h, uint32_t latch,
   for (size_t k = 1; ok && k < nb; k++) {
     uint32_t u = body[k];
     ok = u != 0 && !g->header[u];
-    for (uint32_t k = g->pred_start[u]; ok && k < g->pred_start[u + 1]; k++) {
-      uint32_t p = g->preds[k];
+    for (uint32_t e = g->pred_start[u]; ok && e < g->pred_start[u + 1]; e++) {
+      uint32_t p = g->preds[e];
       if (!in[p]) {
         in[p] = 1;
         body[nb++] = p;

@@ -53,6 +53,9 @@
   "  ret " retval "\n"                                                         \
   "}\n"
 
+/* One case per macro or function (the formatter would run adjacent
+ * macros and literals together). */
+/* clang-format off */
 static const char IR[] = "target triple = \"x86_64-pc-linux-gnu\"\n"
                          "declare void @callee(ptr)\n"
                          "declare double @llvm.fabs.f64(double)\n"
@@ -97,9 +100,10 @@ static const char IR[] = "target triple = \"x86_64-pc-linux-gnu\"\n"
     "}\n"
     /* Polled: start or end not constant. */
     COUNTED_WITH("var_start", ", i32 %s", "i32", "%s", "1", "100")
-        COUNTED_WITH("var_end", ", i32 %e", "i32", "0", "1", "%e")
+    COUNTED_WITH("var_end", ", i32 %e", "i32", "0", "1", "%e")
     /* A bounded count, but the body calls: polled (and the entry too). */
-    WITH_BODY("calls", "void", "", "", "  call void @callee(ptr %vm)\n", "void")
+    WITH_BODY("calls", "void", "", "",
+              "  call void @callee(ptr %vm)\n", "void")
     /* A bounded count, and an intrinsic that touches no memory: no poll */
     WITH_BODY("pure_intrinsic", "double", "",
               "  %x = phi double [ 1.0, %entry ], [ %y, %loop ]\n",
@@ -109,12 +113,12 @@ static const char IR[] = "target triple = \"x86_64-pc-linux-gnu\"\n"
               "  %s = phi i32 [ 0, %entry ], [ %t, %loop ]\n",
               "  %v = load i32, ptr %p\n"
               "  %t = add i32 %s, %v\n",
-              "i32 %t") WITH_BODY("stores", "void", ", ptr %p", "",
-                                  "  store i32 %i, ptr %p\n", "void")
-        WITH_BODY(
-            "memset", "void", ", ptr %p", "",
-            "  call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 8, i1 false)\n",
-            "void")
+              "i32 %t")
+    WITH_BODY("stores", "void", ", ptr %p", "",
+              "  store i32 %i, ptr %p\n", "void")
+    WITH_BODY("memset", "void", ", ptr %p", "",
+              "  call void @llvm.memset.p0.i64(ptr %p, i8 0, i64 8, i1 false)\n",
+              "void")
     /* Two bounded loops, nested: the inner one goes unpolled, the outer
      * one (not innermost) is polled. */
     "define void @nested(ptr %vm) #0 {\n"
@@ -178,6 +182,7 @@ static const char IR[] = "target triple = \"x86_64-pc-linux-gnu\"\n"
     "  ret void\n"
     "}\n"
     "attributes #0 = { \"wasmc-poll\" }\n";
+/* clang-format on */
 
 /* Volatile loads in fn: one per poll. */
 static unsigned polls(LLVMValueRef fn) {
