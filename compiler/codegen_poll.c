@@ -55,7 +55,7 @@
  * each time (lz +12%, fannkuch's memmove +24% instructions, copy loops of
  * a few bytes), and in matmul's vector loop the back end's strength
  * reduction kept a second induction variable for the chunk's end, so it
- * saved 2.5% of the instructions where removing the poll saves 11%.
+ * saved 2.5% of the instructions where removing the poll saves 12%.
  * Unrolling one-block loops of up to 32 instructions once, polling on the
  * second copy's back edge only, cut instructions (matmul, quicksort and
  * fannkuch -10%, hashtable -5%; spectralnorm +6%, where strength
