@@ -1,62 +1,11 @@
 /* Linear memories: one 8 GiB + 64 KiB PROT_NONE reservation each (so
- * compiled code needs no bounds checks), grown by mprotect, and a registry
- * of live reservations that the SIGSEGV handler reads to decide whether a
- * fault is a wasm out-of-bounds access. */
+ * compiled code needs no bounds checks), grown by mprotect, each entered
+ * in rt_memory_ranges, which the SIGSEGV handler reads to decide whether
+ * a fault is a wasm out-of-bounds access. */
 #include "wasmrt_internal.h"
 
 #include <stdlib.h>
 #include <sys/mman.h>
-
-/* ---------------------------------------------------------- registry */
-
-/* Nodes are never freed, only recycled, so the signal handler can walk the
- * list at any time without locks. Writers are serialised by reg_lock. */
-typedef struct reg_node {
-  _Atomic uintptr_t lo, hi; /* lo == 0: free */
-  struct reg_node *_Atomic next;
-} reg_node;
-
-static reg_node *_Atomic reg_head;
-static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static reg_node *registry_add(uintptr_t lo, uintptr_t hi) {
-  pthread_mutex_lock(&reg_lock);
-  reg_node *n = atomic_load(&reg_head);
-  while (n && atomic_load(&n->lo) != 0) {
-    n = atomic_load(&n->next);
-  }
-  if (!n) {
-    n = calloc(1, sizeof *n);
-    if (n) {
-      atomic_store(&n->next, atomic_load(&reg_head));
-      atomic_store(&reg_head, n);
-    }
-  }
-  if (n) {
-    /* hi before lo: a reader that sees the new lo also sees the new hi. */
-    atomic_store(&n->hi, hi);
-    atomic_store(&n->lo, lo);
-  }
-  pthread_mutex_unlock(&reg_lock);
-  return n;
-}
-
-static void registry_remove(reg_node *n) {
-  pthread_mutex_lock(&reg_lock);
-  atomic_store(&n->lo, 0);
-  atomic_store(&n->hi, 0);
-  pthread_mutex_unlock(&reg_lock);
-}
-
-bool rt_registry_contains(uintptr_t addr) {
-  for (reg_node *n = atomic_load(&reg_head); n; n = atomic_load(&n->next)) {
-    uintptr_t lo = atomic_load(&n->lo);
-    if (lo != 0 && addr >= lo && addr < atomic_load(&n->hi)) {
-      return true;
-    }
-  }
-  return false;
-}
 
 /* ------------------------------------------------------------ memories */
 
@@ -108,11 +57,10 @@ wasmrt_memory *wasmrt_memory_new(wasm_limits limits, uint32_t cap_pages,
     return NULL;
   }
   m->pub.base = base;
-  m->reg_node = registry_add((uintptr_t)base, (uintptr_t)base + RT_RESERVATION);
+  m->reg_node = rt_range_add(&rt_memory_ranges, (uintptr_t)base,
+                             (uintptr_t)base + RT_RESERVATION);
   if (!m->reg_node || !commit_pages(base, 0, limits.min)) {
-    if (m->reg_node) {
-      registry_remove(m->reg_node);
-    }
+    rt_range_remove(&rt_memory_ranges, m->reg_node);
     munmap(base, RT_RESERVATION);
     free(m);
     wasm_error_set(err, WASM_ERR_RESOURCE, WASM_NO_OFFSET,
@@ -141,7 +89,7 @@ void wasmrt_memory_release(wasmrt_memory *mem) {
     return;
   }
   /* Unregister first so a late fault there is not taken for wasm's. */
-  registry_remove(m->reg_node);
+  rt_range_remove(&rt_memory_ranges, m->reg_node);
   munmap(m->pub.base, RT_RESERVATION);
   pthread_mutex_destroy(&m->lock);
   free(m);

@@ -79,7 +79,7 @@ static void chain_fault(int sig, siginfo_t *info, void *uctx) {
 static void on_fault(int sig, siginfo_t *info, void *uctx) {
   /* si_code > 0: raised by the kernel for this access, so si_addr is real. */
   if (tl.in_wasm && tl.top && info->si_code > 0 &&
-      rt_registry_contains((uintptr_t)info->si_addr)) {
+      rt_range_contains(&rt_memory_ranges, (uintptr_t)info->si_addr)) {
     tl.in_wasm = 0;
     tl.current = (wasmrt_trap){.code = WASMRT_TRAP_MEMORY_OOB};
     siglongjmp(tl.top->jb, WASMRT_TRAP_MEMORY_OOB);

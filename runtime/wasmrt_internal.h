@@ -42,8 +42,8 @@ typedef struct rt_memory {
   atomic_uint refs;
   pthread_mutex_t lock; /* serialises growth */
   bool has_max;
-  uint32_t limit_pages; /* min(declared max, cap) */
-  void *reg_node;       /* the fault registry's entry */
+  uint32_t limit_pages;      /* min(declared max, cap) */
+  struct rt_range *reg_node; /* its entry in rt_memory_ranges */
 } rt_memory;
 
 typedef struct rt_table {
@@ -153,9 +153,22 @@ int rt_host_dispatch(wasmrt_hostfn *binding, wasmrt_vmctx *unused,
                      uint64_t *slots);
 void rt_host_array_entry(wasmrt_vmctx *binding, uint64_t *slots);
 
-/* Fault registry: is addr inside a live memory reservation? Lock-free,
+/* Address ranges a signal handler may test against (ranges.c): adding and
+ * removing take a lock, rt_range_contains is lock-free and
  * async-signal-safe. */
-bool rt_registry_contains(uintptr_t addr);
+typedef struct rt_range rt_range;
+typedef struct rt_range_set {
+  rt_range *_Atomic head;
+  pthread_mutex_t lock;
+} rt_range_set;
+#define RT_RANGE_SET_INIT                                                      \
+  { NULL, PTHREAD_MUTEX_INITIALIZER }
+/* Linear-memory reservations (faults there are out-of-bounds traps). */
+extern rt_range_set rt_memory_ranges;
+/* NULL when out of memory. */
+rt_range *rt_range_add(rt_range_set *set, uintptr_t lo, uintptr_t hi);
+void rt_range_remove(rt_range_set *set, rt_range *range); /* NULL: nothing */
+bool rt_range_contains(rt_range_set *set, uintptr_t addr);
 
 /* Tables and globals created in the group of `store` (an instance's);
  * NULL: a group of their own. No join with `init`'s group (the caller's
