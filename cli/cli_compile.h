@@ -9,11 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Compiles binary module bytes to artifact bytes (malloc'd). Without
- * libwasmc it fails with an INTERNAL error saying so. */
+/* Compiles binary module bytes to artifact bytes (malloc'd); `polls`:
+ * wasmc_options.interrupt_polls. Without libwasmc it fails with an
+ * INTERNAL error saying so. */
 bool wasmc_cli_compile(const uint8_t *wasm, size_t len, unsigned opt,
-                       const char *cpu, uint8_t **so, size_t *so_len,
-                       wasm_error *err);
+                       const char *cpu, bool polls, uint8_t **so,
+                       size_t *so_len, wasm_error *err);
 
 /* "-O0".."-O3" → *opt; false if `arg` is not one of them. */
 bool wasmc_cli_parse_opt(const char *arg, unsigned *opt);

@@ -1,6 +1,6 @@
-/* `wasmc IN.wasm|IN.wat -o OUT.so [-O0..-O3] [--cpu=native|generic|NAME]`
- * (also spelled `wasmc compile ...`): compiles a module to a native
- * artifact. The output appears complete or not at all. */
+/* `wasmc IN.wasm|IN.wat -o OUT.so [-O0..-O3] [--cpu=native|generic|NAME]
+ * [--interrupt-polls]` (also spelled `wasmc compile ...`): compiles a
+ * module to a native artifact. The output appears complete or not at all. */
 #include "cli.h"
 #include "cli_compile.h"
 
@@ -9,9 +9,11 @@
 
 static int compile_usage(FILE *out, int status) {
   fputs("usage: wasmc IN.wasm|IN.wat -o OUT.so [-O0|-O1|-O2|-O3] "
-        "[--cpu=native|generic|NAME]\n"
+        "[--cpu=native|generic|NAME] [--interrupt-polls]\n"
         "  compiles a module to a native shared object (default -O2,\n"
-        "  --cpu=generic: portable x86-64-v2 code; native: this host's CPU)\n",
+        "  --cpu=generic: portable x86-64-v2 code; native: this host's CPU;\n"
+        "  --interrupt-polls: the code checks for interrupts itself, for\n"
+        "  embedders whose threads block SIGURG)\n",
         out);
   return status;
 }
@@ -20,6 +22,7 @@ typedef struct compile_args {
   const char *in, *out;
   unsigned opt;
   const char *cpu;
+  bool polls;
 } compile_args;
 
 /* Parses -O0..-O3 (also `-O N`); returns false if `arg` is not one. */
@@ -43,6 +46,8 @@ static bool parse_compile_args(int argc, char **argv, compile_args *a) {
       a->cpu = s + 6;
     else if (strcmp(s, "--cpu") == 0 && i + 1 < argc)
       a->cpu = argv[++i];
+    else if (strcmp(s, "--interrupt-polls") == 0)
+      a->polls = true;
     else if (s[0] == '-' || a->in)
       return false;
     else
@@ -64,7 +69,8 @@ int wasmc_cmd_compile(int argc, char **argv) {
   size_t wasm_len = 0, so_len = 0;
   int status = WASMC_EXIT_FAIL;
   if (!wasmc_cli_read_wasm(a.in, &wasm, &wasm_len, NULL, &err) ||
-      !wasmc_cli_compile(wasm, wasm_len, a.opt, a.cpu, &so, &so_len, &err)) {
+      !wasmc_cli_compile(wasm, wasm_len, a.opt, a.cpu, a.polls, &so, &so_len,
+                         &err)) {
     wasmc_cli_report(stderr, a.in, &err);
   } else if (!wasmc_cli_write_file_atomic(a.out, so, so_len, 0777, &err)) {
     wasmc_cli_report(stderr, a.out, &err);

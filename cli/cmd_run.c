@@ -146,7 +146,8 @@ static bool compile_program(const run_opts *o, const uint8_t *wasm, size_t len,
                             wasm_error *err) {
   uint8_t *so = NULL;
   size_t so_len = 0;
-  bool ok = wasmc_cli_compile(wasm, len, o->opt, o->cpu, &so, &so_len, err);
+  bool ok =
+      wasmc_cli_compile(wasm, len, o->opt, o->cpu, false, &so, &so_len, err);
   if (ok)
     ok = wasmrt_artifact_open_bytes(so, so_len, art, err);
   wasm_error ignored = {0};

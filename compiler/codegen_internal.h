@@ -26,6 +26,7 @@ typedef struct cg_module {
   wasm_error *err;
   const char *tune_cpu; /* "tune-cpu" function attribute, or NULL */
   unsigned opt_level;
+  bool interrupt_polls; /* wasmc_options.interrupt_polls */
   /* Partitioned compiles (compile.c): this module defines the functions
    * with part_of[i] == part and declares the rest; partition 0 also holds
    * entries, adapters, info and metadata. part_of NULL: all here. */

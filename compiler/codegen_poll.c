@@ -1,8 +1,12 @@
-/* codegen_poll.c — interrupt polls and stack checks, placed after
- * optimization.
+/* codegen_poll.c — stack checks, and interrupt polls when asked for,
+ * placed after optimization.
  *
- * wasmrt_interrupt() sets vmctx->interrupt; compiled code must notice it
- * in bounded time. A poll is a volatile load of the flag and a branch to a
+ * Interrupt polls are off by default (wasmc_options.interrupt_polls): the
+ * runtime stops compiled code with a signal wherever it is
+ * (runtime/interrupt.c), which the code needs no help for. With polls on
+ * (for embedders whose threads block that signal), the code checks
+ * vmctx->interrupt itself, as follows, and notices it in bounded time.
+ * A poll is a volatile load of the flag and a branch to a
  * cold call of builtins->interrupted. Every cycle of a function's
  * control-flow graph gets one, in front of the block its retreating edge
  * enters (the loop header), and so does the entry of every function that
@@ -503,12 +507,16 @@ static bool makes_calls(LLVMValueRef fn) {
 }
 
 /* A new entry block: the old one's static allocas (which must stay in the
- * entry block to remain static), the stack check, then the poll. */
+ * entry block to remain static), the stack check, then (with interrupt
+ * polls) the poll. */
 static void poll_entry(poll_ctx *pc) {
   LLVMBasicBlockRef old = LLVMGetEntryBasicBlock(pc->fn);
   block_before(pc, old, "entry", LLVMAlloca);
   build_stack_check(pc, old);
-  build_poll(pc, old);
+  if (pc->cm->interrupt_polls)
+    build_poll(pc, old);
+  else
+    LLVMBuildBr(pc->cm->b, old);
 }
 
 bool cg_place_polls(cg_module *cm) {
@@ -520,7 +528,7 @@ bool cg_place_polls(cg_module *cm) {
       continue;
     poll_ctx pc = {.cm = cm, .fn = fn, .vmctx = LLVMGetParam(fn, 0)};
     bool calls = makes_calls(fn);
-    if (!poll_cycles(&pc))
+    if (cm->interrupt_polls && !poll_cycles(&pc))
       return wasm_error_set(cm->err, WASM_ERR_RESOURCE, WASM_NO_OFFSET,
                             "out of memory placing interrupt polls");
     if (calls)

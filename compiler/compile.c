@@ -62,6 +62,7 @@ static bool build_and_emit(cg_part *p, cg_target *tgt) {
                   .err = &p->err,
                   .tune_cpu = tgt->tune_cpu,
                   .opt_level = p->opts->opt_level,
+                  .interrupt_polls = p->opts->interrupt_polls,
                   .part_of = p->part_of,
                   .part = p->index};
   cm.ctx = LLVMContextCreate();

@@ -5,11 +5,12 @@
  * see Ctrl-C. While the main thread is in wasm, the instance it runs is
  * published in `running`; a C-level SIGINT handler, installed in front of
  * whatever handler was there (Python's own, normally), asks that instance
- * to stop (wasmrt_interrupt: the compiled code checks the flag on loop
- * back-edges and at the entry of functions that call, then traps INTERRUPTED)
- * and chains to the previous handler, which marks the signal pending for
- * Python. When the call returns INTERRUPTED, exports.c runs
- * PyErr_CheckSignals(), i.e. Python's handler: KeyboardInterrupt by default.
+ * to stop (wasmrt_interrupt: the runtime signals the thread running it,
+ * here the main thread itself, and the call traps INTERRUPTED as soon as
+ * that thread is back in compiled code) and chains to the previous handler,
+ * which marks the signal pending for Python. When the call returns INTERRUPTED,
+ * exports.c runs PyErr_CheckSignals(), i.e. Python's handler: KeyboardInterrupt
+ * by default.
  *
  * The hook is installed on the first call from the main thread, and
  * re-checked every CHECK_EVERY calls (a sigaction query is a system

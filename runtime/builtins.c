@@ -1,7 +1,8 @@
 /* The runtime services compiled code reaches through vmctx->builtins, with
  * the spec's bounds rules: every bulk operation checks its whole range
  * first (in 64-bit arithmetic, so nothing wraps) and traps before writing
- * anything. */
+ * anything. Those that may take long, or lock, end at an interrupt point
+ * (rt_interrupt_point). */
 #include "wasmrt_internal.h"
 
 #include <string.h>
@@ -21,7 +22,9 @@ __attribute__((noreturn)) static void b_trap_host(wasmrt_vmctx *vmctx) {
 
 static int32_t b_memory_grow(wasmrt_vmctx *vmctx, uint32_t mem,
                              uint32_t delta) {
-  return (int32_t)wasmrt_memory_grow(vmctx->memories[mem], delta);
+  int32_t result = (int32_t)wasmrt_memory_grow(vmctx->memories[mem], delta);
+  rt_interrupt_point(vmctx);
+  return result;
 }
 
 static void b_memory_fill(wasmrt_vmctx *vmctx, uint32_t mem, uint32_t dst,
@@ -31,6 +34,7 @@ static void b_memory_fill(wasmrt_vmctx *vmctx, uint32_t mem, uint32_t dst,
     rt_trap_raise(WASMRT_TRAP_MEMORY_OOB);
   }
   memset(m->base + dst, (int)(val & 0xff), n);
+  rt_interrupt_point(vmctx);
 }
 
 static void b_memory_copy(wasmrt_vmctx *vmctx, uint32_t dst_mem,
@@ -42,6 +46,7 @@ static void b_memory_copy(wasmrt_vmctx *vmctx, uint32_t dst_mem,
     rt_trap_raise(WASMRT_TRAP_MEMORY_OOB);
   }
   memmove(d->base + dst, s->base + src, n);
+  rt_interrupt_point(vmctx);
 }
 
 static void b_memory_init(wasmrt_vmctx *vmctx, uint32_t mem, uint32_t seg,
@@ -54,6 +59,7 @@ static void b_memory_init(wasmrt_vmctx *vmctx, uint32_t mem, uint32_t seg,
   if (n) {
     memcpy(m->base + dst, d->bytes + src, n);
   }
+  rt_interrupt_point(vmctx);
 }
 
 static void b_data_drop(wasmrt_vmctx *vmctx, uint32_t seg) {
@@ -79,7 +85,9 @@ static void b_table_set(wasmrt_vmctx *vmctx, uint32_t table, uint32_t idx,
 
 static int32_t b_table_grow(wasmrt_vmctx *vmctx, uint32_t table, void *init,
                             uint32_t delta) {
-  return (int32_t)rt_table_grow(vmctx->tables[table], delta, init);
+  int32_t result = (int32_t)rt_table_grow(vmctx->tables[table], delta, init);
+  rt_interrupt_point(vmctx);
+  return result;
 }
 
 static void b_table_fill(wasmrt_vmctx *vmctx, uint32_t table, uint32_t dst,
@@ -91,6 +99,7 @@ static void b_table_fill(wasmrt_vmctx *vmctx, uint32_t table, uint32_t dst,
   for (uint32_t i = 0; i < n; i++) {
     t->elems[dst + i] = ref;
   }
+  rt_interrupt_point(vmctx);
 }
 
 static void b_table_copy(wasmrt_vmctx *vmctx, uint32_t dst_table,
@@ -104,6 +113,7 @@ static void b_table_copy(wasmrt_vmctx *vmctx, uint32_t dst_table,
   if (n) {
     memmove(d->elems + dst, s->elems + src, (size_t)n * sizeof(void *));
   }
+  rt_interrupt_point(vmctx);
 }
 
 static void b_table_init(wasmrt_vmctx *vmctx, uint32_t table, uint32_t seg,
@@ -116,6 +126,7 @@ static void b_table_init(wasmrt_vmctx *vmctx, uint32_t table, uint32_t seg,
   if (n) {
     memcpy(t->elems + dst, e->items + src, (size_t)n * sizeof(void *));
   }
+  rt_interrupt_point(vmctx);
 }
 
 static void b_elem_drop(wasmrt_vmctx *vmctx, uint32_t seg) {

@@ -473,6 +473,7 @@ wasmrt_instance *wasmrt_instance_new(const wasm_module *module,
   }
   inst->module = module;
   inst->code = code;
+  inst->code_range = rt_code_register(code);
   if (!inst->opts.max_table_elems) {
     inst->opts.max_table_elems = WASMRT_DEFAULT_MAX_TABLE_ELEMS;
   }
@@ -502,6 +503,8 @@ wasmrt_instance *wasmrt_instance_new(const wasm_module *module,
 static void instance_drop(rt_owned *o, int phase) {
   wasmrt_instance *inst = RT_CONTAINER(o, wasmrt_instance, own);
   if (phase == 0) {
+    rt_code_unregister(inst->code_range);
+    inst->code_range = NULL;
     for (uint32_t i = 0; inst->memories && i < inst->num_memories; i++) {
       wasmrt_memory_release(inst->memories[i]);
     }
@@ -621,10 +624,6 @@ bool wasmrt_instance_export(wasmrt_instance *inst, const char *name, size_t len,
     }
   }
   return false;
-}
-
-void wasmrt_interrupt(wasmrt_instance *inst) {
-  inst->vmctx.interrupt = 1;
 }
 
 const wasm_functype *wasmrt_funcref_type(const wasmrt_funcref *fn) {

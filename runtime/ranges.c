@@ -1,5 +1,7 @@
 /* ranges.c — sets of address ranges that signal handlers consult: the
- * linear-memory reservations (is a fault an out-of-bounds access?). */
+ * linear-memory reservations (is a fault an out-of-bounds access?) and
+ * the compiled code of live instances (may an interrupt unwind from this
+ * instruction?). */
 #include "wasmrt_internal.h"
 
 #include <stdlib.h>
@@ -13,6 +15,7 @@ struct rt_range {
 };
 
 rt_range_set rt_memory_ranges = RT_RANGE_SET_INIT;
+rt_range_set rt_code_ranges = RT_RANGE_SET_INIT;
 
 rt_range *rt_range_add(rt_range_set *set, uintptr_t lo, uintptr_t hi) {
   pthread_mutex_lock(&set->lock);

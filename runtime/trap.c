@@ -1,20 +1,25 @@
 /* Traps: the single host→wasm entry (wasmrt_call), the per-thread stack of
  * jump buffers it pushes, the SIGSEGV/SIGBUS handler that turns faults in
  * wasm memory reservations into traps (and chains every other fault to the
- * handler that was there before), and host-call dispatch. */
+ * handler that was there before), the interrupt signal's handler (see
+ * interrupt.c), and host-call dispatch. */
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include "wasmrt_internal.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
 
 /* One per active wasmrt_call on this thread, innermost first. */
 typedef struct rt_entry {
   sigjmp_buf jb;
   struct rt_entry *prev;
+  wasmrt_instance *inst; /* the callee's, or NULL (a host function) */
 } rt_entry;
 
 typedef struct rt_thread {
@@ -24,6 +29,10 @@ typedef struct rt_thread {
   volatile sig_atomic_t in_wasm;
   uintptr_t stack_limit; /* while top != NULL */
   uintptr_t stack_lo;    /* lowest usable address of this thread's stack */
+  pid_t tid;
+  timer_t retry_timer; /* re-sends the interrupt signal to this thread */
+  bool has_retry_timer;
+  uint32_t retry_us; /* the next retry's delay; 0: none pending */
   bool setup_done;
   bool has_pending;
   wasmrt_trap pending; /* recorded by a failing host callback */
@@ -96,6 +105,123 @@ static void altstack_free(void *mem) {
   munmap(mem, ALTSTACK_SIZE);
 }
 
+/* ----------------------------------------------------- interrupt signal */
+
+const char rt_interrupt_marker;
+static struct sigaction old_interrupt;
+static pthread_key_t thread_key; /* set on threads with a retry timer */
+
+/* How long the handler waits before looking again when the thread was
+ * not in compiled code: doubling from the first to the last, so a thread
+ * blocked in a host call is not woken 5000 times a second. */
+#define RETRY_FIRST_US 200u
+#define RETRY_MAX_US 50000u
+
+static uintptr_t signal_pc(const void *uctx) {
+  const ucontext_t *uc = uctx;
+#if defined(__x86_64__)
+  return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+  return (uintptr_t)uc->uc_mcontext.pc;
+#else
+#error "wasmrt: where is the program counter in this ucontext?"
+#endif
+}
+
+/* Some open call on this thread is of an instance whose flag is set. */
+static bool interrupt_pending(const rt_thread *t) {
+  for (const rt_entry *e = t->top; e; e = e->prev) {
+    if (e->inst && e->inst->vmctx.interrupt) {
+      return true;
+    }
+  }
+  return false;
+}
+
+static void arm_retry(rt_thread *t) {
+  if (!t->has_retry_timer) {
+    return;
+  }
+  uint32_t us = t->retry_us ? t->retry_us : RETRY_FIRST_US;
+  struct itimerspec its = {
+      .it_value = {.tv_sec = us / 1000000,
+                   .tv_nsec = (long)(us % 1000000) * 1000}};
+  timer_settime(t->retry_timer, 0, &its, NULL);
+  t->retry_us = us < RETRY_MAX_US / 2 ? 2 * us : RETRY_MAX_US;
+}
+
+static void chain_interrupt(int sig, siginfo_t *info, void *uctx) {
+  if (old_interrupt.sa_flags & SA_SIGINFO) {
+    if (old_interrupt.sa_sigaction) {
+      old_interrupt.sa_sigaction(sig, info, uctx);
+    }
+  } else if (old_interrupt.sa_handler != SIG_DFL &&
+             old_interrupt.sa_handler != SIG_IGN) {
+    old_interrupt.sa_handler(sig);
+  }
+  /* SIGURG's default action is to ignore it. */
+}
+
+/* Unwinds the innermost call if its instance's flag is set and the thread
+ * is in compiled code; else, while an open call's instance is flagged,
+ * looks again later. Signals that rt_interrupt_send or the retry timer
+ * did not send go on to the previous handler too. */
+static void on_interrupt(int sig, siginfo_t *info, void *uctx) {
+  int saved_errno = errno;
+  if ((info->si_code != SI_QUEUE && info->si_code != SI_TIMER) ||
+      info->si_value.sival_ptr != &rt_interrupt_marker) {
+    chain_interrupt(sig, info, uctx);
+  }
+  rt_thread *t = &tl;
+  if (!interrupt_pending(t)) {
+    t->retry_us = 0;
+    errno = saved_errno;
+    return;
+  }
+  wasmrt_instance *inst = t->top->inst;
+  if (t->in_wasm && inst && inst->vmctx.interrupt &&
+      rt_range_contains(&rt_code_ranges, signal_pc(uctx))) {
+    inst->vmctx.interrupt = 0;
+    t->retry_us = 0;
+    t->in_wasm = 0;
+    t->current = (wasmrt_trap){.code = WASMRT_TRAP_INTERRUPTED};
+    siglongjmp(t->top->jb, WASMRT_TRAP_INTERRUPTED);
+  }
+  arm_retry(t);
+  errno = saved_errno;
+}
+
+static void thread_exit(void *unused) {
+  (void)unused;
+  if (tl.has_retry_timer) {
+    timer_delete(tl.retry_timer);
+    tl.has_retry_timer = false;
+  }
+}
+
+/* The child of a fork has one thread, with a new id and no timers. */
+static void after_fork_child(void) {
+  tl.has_retry_timer = false;
+  tl.retry_us = 0;
+  tl.setup_done = false;
+}
+
+/* A one-shot timer that sends the interrupt signal to this thread. */
+static void create_retry_timer(rt_thread *t) {
+  struct sigevent ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = WASMRT_INTERRUPT_SIGNAL;
+  ev._sigev_un._tid = t->tid; /* sigev_notify_thread_id */
+  ev.sigev_value.sival_ptr = (void *)&rt_interrupt_marker;
+  t->has_retry_timer = timer_create(CLOCK_MONOTONIC, &ev, &t->retry_timer) == 0;
+  if (t->has_retry_timer) {
+    pthread_setspecific(thread_key, t);
+  }
+}
+
+/* ------------------------------------------------------------- handlers */
+
 static void install_handler(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -104,7 +230,15 @@ static void install_handler(void) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGSEGV, &sa, &old_segv);
   sigaction(SIGBUS, &sa, &old_bus);
+  /* SA_NODEFER here too: siglongjmp does not restore the mask. SA_RESTART:
+   * a signal that finds the thread in a host function's read() must not
+   * make it fail. */
+  sa.sa_sigaction = on_interrupt;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER | SA_RESTART;
+  sigaction(WASMRT_INTERRUPT_SIGNAL, &sa, &old_interrupt);
   pthread_key_create(&altstack_key, altstack_free);
+  pthread_key_create(&thread_key, thread_exit);
+  pthread_atfork(NULL, NULL, after_fork_child);
 }
 
 /* Gives this thread an alternate signal stack (unless it has a big enough
@@ -133,6 +267,10 @@ static void thread_setup(void) {
     pthread_attr_destroy(&attr);
   }
   tl.stack_lo = (uintptr_t)lo;
+  tl.tid = gettid();
+  if (!tl.has_retry_timer) {
+    create_retry_timer(&tl);
+  }
   tl.setup_done = true;
 }
 
@@ -202,16 +340,33 @@ wasmrt_trap_code wasmrt_call(const wasmrt_funcref *fn, uint64_t *slots,
   }
   rt_entry entry;
   entry.prev = t->top;
+  entry.inst = rt_fref(fn)->is_host ? NULL : rt_fref(fn)->owner;
   sig_atomic_t saved_in_wasm = t->in_wasm;
   uintptr_t saved_limit = t->stack_limit;
   enter_limits(t, fn);
-  /* No signal mask saved: this is the hot path, and the handler runs with
+  if (entry.inst && entry.inst->run_depth++ == 0) {
+    /* Sequentially consistent, before the flag is read below: see
+     * wasmrt_interrupt. */
+    atomic_store(&entry.inst->run_tid, t->tid);
+  }
+  /* No signal mask saved: this is the hot path, and the handlers run with
    * SA_NODEFER so the mask needs no restoring after a fault. */
   int code = sigsetjmp(entry.jb, 0);
   if (code == 0) {
     t->top = &entry;
-    t->in_wasm = 1;
-    fn->array(fn->vmctx, slots);
+    if (entry.inst &&
+        __atomic_load_n(&entry.inst->vmctx.interrupt, __ATOMIC_SEQ_CST)) {
+      /* Requested while no call ran, or before this one began. */
+      entry.inst->vmctx.interrupt = 0;
+      t->current = (wasmrt_trap){.code = WASMRT_TRAP_INTERRUPTED};
+      code = WASMRT_TRAP_INTERRUPTED;
+    } else {
+      t->in_wasm = 1;
+      fn->array(fn->vmctx, slots);
+    }
+  }
+  if (entry.inst && --entry.inst->run_depth == 0) {
+    atomic_store_explicit(&entry.inst->run_tid, 0, memory_order_relaxed);
   }
   t->top = entry.prev;
   t->in_wasm = saved_in_wasm;
@@ -291,6 +446,7 @@ static void host_invoke(wasmrt_host_binding *b, uint64_t *slots) {
   if (rc != 0) {
     rt_trap_raise_host(rc);
   }
+  rt_interrupt_point(b->caller);
 }
 
 int rt_host_dispatch(wasmrt_hostfn *binding, wasmrt_vmctx *unused,

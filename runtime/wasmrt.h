@@ -254,11 +254,19 @@ bool wasmrt_store_keep(wasmrt_store *store, void *data,
  * (an embedder's per-group registry). */
 void *wasmrt_store_find(wasmrt_store *store, void (*drop)(void *data));
 
-/* Asks running wasm of this instance to stop at its next check (every loop
- * header of the optimized code but those of short counted loops that only
- * compute in registers, and the entry of every function that makes calls;
- * see compiler/codegen_poll.c): the call then traps INTERRUPTED.
- * Async-signal-safe. */
+/* Stops the running call into this instance (a wasmrt_call of one of its
+ * functions, on whichever thread): it traps INTERRUPTED. If none is
+ * running, the next call traps INTERRUPTED at its start instead.
+ * Async-signal-safe; callable from any thread.
+ *
+ * How (runtime/interrupt.c): the flag vmctx->interrupt is set, and the
+ * running thread is sent SIGURG; its handler unwinds once that thread
+ * executes compiled code (not while it is in a host function or the
+ * runtime). So a thread that runs wasm must not block SIGURG, or its
+ * artifacts must be compiled with interrupt polls (wasmc
+ * --interrupt-polls), which check the flag on loop back-edges. The handler
+ * passes on every SIGURG the runtime did not send to the handler that was
+ * installed before it. */
 void wasmrt_interrupt(wasmrt_instance *inst);
 
 /* -------------------------------------------------------------- calls */

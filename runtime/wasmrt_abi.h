@@ -212,7 +212,9 @@ struct wasmrt_vmctx {
                                              size is read from
                                              memories[0]->size */
   uintptr_t stack_limit;            /* 16 lowest allowed stack address */
-  volatile uint32_t interrupt;      /* 24 non-zero: stop at next check */
+  volatile uint32_t interrupt;      /* 24 non-zero: interrupted (read by
+                                             code compiled with interrupt
+                                             polls, and by the runtime) */
   uint32_t pad_;                    /* 28 */
   const wasmrt_builtins *builtins;  /* 32 (const) */
   wasmrt_memory **memories;         /* 40 (const) by memory index */

@@ -6,7 +6,9 @@
 #include "wasmrt.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
+#include <sys/types.h>
 
 #define RT_CONTAINER(ptr, type, member)                                        \
   ((type *)((char *)(ptr)-offsetof(type, member)))
@@ -127,6 +129,12 @@ struct wasmrt_instance {
   wasmrt_hostfn **hostfns;       /* retained, by imported function index */
   rt_elem_seg *elems;
   rt_data_seg *datas;
+  struct rt_range *code_range; /* in rt_code_ranges, or NULL */
+  /* The thread running this instance's outermost wasmrt_call (0: none),
+   * for wasmrt_interrupt; and how many calls of it that thread has open.
+   * One thread at a time runs an instance. */
+  _Atomic pid_t run_tid;
+  uint32_t run_depth;
 };
 
 static inline wasmrt_instance *rt_inst(wasmrt_vmctx *vmctx) {
@@ -165,10 +173,35 @@ typedef struct rt_range_set {
   { NULL, PTHREAD_MUTEX_INITIALIZER }
 /* Linear-memory reservations (faults there are out-of-bounds traps). */
 extern rt_range_set rt_memory_ranges;
+/* The text of compiled artifacts with live instances (an interrupt may
+ * unwind from any instruction there). */
+extern rt_range_set rt_code_ranges;
 /* NULL when out of memory. */
 rt_range *rt_range_add(rt_range_set *set, uintptr_t lo, uintptr_t hi);
 void rt_range_remove(rt_range_set *set, rt_range *range); /* NULL: nothing */
 bool rt_range_contains(rt_range_set *set, uintptr_t addr);
+
+/* Interrupts (interrupt.c, and the handler in trap.c). */
+#define WASMRT_INTERRUPT_SIGNAL SIGURG
+/* Its address marks the signals rt_interrupt_send sends (si_value). */
+extern const char rt_interrupt_marker;
+/* Enters the executable segment holding `code` in rt_code_ranges, unless
+ * it is the runtime's own (NULL then, and when there is no code). */
+rt_range *rt_code_register(const wasmrt_artifact_info *code);
+void rt_code_unregister(rt_range *range);
+/* Sends WASMRT_INTERRUPT_SIGNAL to thread `tid` of this process.
+ * Async-signal-safe. */
+void rt_interrupt_send(pid_t tid);
+/* Called where runtime code that compiled code called (a builtin, a host
+ * function) returns to it: traps INTERRUPTED if the caller's instance was
+ * interrupted meanwhile. The signal stops only compiled code, and a loop
+ * that spends its time in here would rarely be found there. */
+static inline void rt_interrupt_point(wasmrt_vmctx *vmctx) {
+  if (__builtin_expect(vmctx->interrupt != 0, 0)) {
+    vmctx->interrupt = 0;
+    rt_trap_raise(WASMRT_TRAP_INTERRUPTED);
+  }
+}
 
 /* Tables and globals created in the group of `store` (an instance's);
  * NULL: a group of their own. No join with `init`'s group (the caller's

@@ -1,4 +1,5 @@
-/* test_polls.c — where interrupt polls go (compiler/codegen_poll.c).
+/* test_polls.c — where interrupt polls go (compiler/codegen_poll.c) when
+ * compiling with interrupt polls, and that none go without them.
  *
  * Every loop gets a poll except an innermost one that computes in
  * registers only and whose trip count per entry is a known constant small
@@ -209,14 +210,35 @@ static const struct {
     {"stores", 1},      {"memset", 1},
 };
 
-int main(void) {
+/* Calls of llvm.stacksave: the stack checks at function entries. */
+static unsigned stack_checks(LLVMValueRef fn) {
+  unsigned n = 0;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+       bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+         in = LLVMGetNextInstruction(in)) {
+      if (LLVMGetInstructionOpcode(in) != LLVMCall)
+        continue;
+      size_t len;
+      const char *name = LLVMGetValueName2(LLVMGetCalledValue(in), &len);
+      n += len >= 15 && strncmp(name, "llvm.stacksave", 14) == 0;
+    }
+  return n;
+}
+
+/* Places polls in the cases with interrupt polls on (the table) or off
+ * (none: the runtime's signal stops the code; only the stack checks stay,
+ * at the entry of the one case that calls). */
+static void check_placement(bool with_polls) {
   LLVMContextRef ctx;
   LLVMModuleRef mod = pass_test_parse(IR, &ctx);
+  CHECK(mod != NULL);
   if (!mod)
-    return 1;
+    return;
   char *msg = NULL;
   wasm_error err = {0};
-  cg_module cm = {.ctx = ctx, .mod = mod, .err = &err};
+  cg_module cm = {
+      .ctx = ctx, .mod = mod, .err = &err, .interrupt_polls = with_polls};
   cm.b = LLVMCreateBuilderInContext(ctx);
   cm.t_void = LLVMVoidTypeInContext(ctx);
   cm.t_i8 = LLVMInt8TypeInContext(ctx);
@@ -228,15 +250,23 @@ int main(void) {
   for (size_t k = 0; k < sizeof expected / sizeof *expected; k++) {
     LLVMValueRef fn = LLVMGetNamedFunction(mod, expected[k].name);
     unsigned got = fn ? polls(fn) : 99;
-    if (got != expected[k].polls)
-      fprintf(stderr, "%s: %u polls, expected %u\n", expected[k].name, got,
-              expected[k].polls);
-    CHECK(got == expected[k].polls);
+    unsigned want = with_polls ? expected[k].polls : 0;
+    if (got != want)
+      fprintf(stderr, "%s: %u polls, expected %u%s\n", expected[k].name, got,
+              want, with_polls ? "" : " (interrupt polls off)");
+    CHECK(got == want);
+    unsigned checks_want = strcmp(expected[k].name, "calls") == 0;
+    CHECK((fn ? stack_checks(fn) : 99) == checks_want);
   }
   LLVMDisposeMessage(msg);
   LLVMDisposeBuilder(cm.b);
   LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
+}
+
+int main(void) {
+  check_placement(true);
+  check_placement(false);
   printf("test_polls: %d checks, %d failures\n", checks, failures);
   return failures ? 1 : 0;
 }

@@ -99,6 +99,36 @@ def test_sigint_interrupts_a_running_call():
     assert lines[1] == "AGAIN 1 0"
 
 
+HOST_LOOP_CHILD = """
+import os, signal, sys, threading, time
+import wasmer
+calls = []
+inst = wasmer.Instance(wasmer.wat2wasm(
+    '(module (import "env" "f" (func $f)) (memory 1)'
+    ' (func (export "run") (loop call $f'
+    '   (drop (memory.grow (i32.const 0))) br 0)))'),
+    {"env": {"f": lambda: calls.append(1)}})
+threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)).start()
+t0 = time.monotonic()
+try:
+    inst.exports.run()
+    print('RETURNED')
+except KeyboardInterrupt:
+    print('INTERRUPTED %.1f %d' % (time.monotonic() - t0, len(calls) > 0))
+"""
+
+
+def test_sigint_interrupts_a_loop_of_host_calls():
+    # The loop spends nearly all its time in Python and the runtime, where
+    # the interrupt signal does not stop it: the call must still end soon.
+    proc = subprocess.run([sys.executable, "-c", HOST_LOOP_CHILD],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    words = proc.stdout.split()
+    assert words[0] == "INTERRUPTED", proc.stdout
+    assert float(words[1]) < 5 and words[2] == "1"
+
+
 def test_threads_call_different_instances_at_once():
     wasm = wat2wasm(LOOP_WAT)
     module = Module(wasm)
