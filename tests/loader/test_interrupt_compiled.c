@@ -111,12 +111,12 @@ static const char module_wat[] =
 
 typedef struct {
   wasmrt_instance *inst;
-  unsigned delay_ms;
+  unsigned delay_us;
 } later_arg;
 
 static void *interrupt_later(void *p) {
   later_arg *a = p;
-  usleep(a->delay_ms * 1000);
+  usleep(a->delay_us);
   wasmrt_interrupt(a->inst);
   return NULL;
 }
@@ -166,7 +166,7 @@ static void check_interrupted(wasmrt_instance *inst, const char *name,
   CHECK(fn != NULL);
   if (!fn)
     return;
-  later_arg a = {inst, 20};
+  later_arg a = {inst, 20000}; /* 20 ms */
   pthread_t th;
   pthread_create(&th, NULL, interrupt_later, &a);
   double t0 = now_s();
@@ -238,18 +238,6 @@ static void check_counted_loops(wasmrt_instance *inst) {
   check_interrupted(inst, "odd", 0);
 }
 
-typedef struct {
-  wasmrt_instance *inst;
-  unsigned delay_us;
-} random_arg;
-
-static void *interrupt_after_us(void *p) {
-  random_arg *a = p;
-  usleep(a->delay_us);
-  wasmrt_interrupt(a->inst);
-  return NULL;
-}
-
 /* Interrupts at 100 pseudo-random moments of "busy", which passes
  * through a runtime function that takes a lock, a host function and
  * compiled code: each call finishes or traps INTERRUPTED, and the
@@ -263,9 +251,9 @@ static void check_anywhere(wasmrt_instance *inst) {
   unsigned seed = 12345, interrupted = 0, finished = 0, bad = 0;
   for (int i = 0; i < 100; i++) {
     seed = seed * 1103515245u + 12345u;
-    random_arg a = {inst, (seed >> 16) % 1000};
+    later_arg a = {inst, (seed >> 16) % 1000};
     pthread_t th;
-    pthread_create(&th, NULL, interrupt_after_us, &a);
+    pthread_create(&th, NULL, interrupt_later, &a);
     uint64_t slots[1] = {20000}; /* under 1 ms */
     wasmrt_trap_code code = wasmrt_call(busy, slots, NULL);
     pthread_join(th, NULL);
