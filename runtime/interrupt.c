@@ -11,10 +11,15 @@
  * that starts with the flag set traps at once (wasmrt_call).
  *
  * Why a signal and not polls alone: a poll is a load and a branch on every
- * loop back-edge and at the entry of every function that calls. Built
- * without them, the benchmark kernels ran 4% faster in geomean (matmul
- * 15%) and richards 8%; cheaper forms of the poll saved instructions but
- * not time (codegen_poll.c).
+ * loop back-edge and at the entry of every function that calls, and
+ * cheaper forms of it saved instructions but not time (codegen_poll.c).
+ * Timed side by side without polls (benchmarks/run, 5 runs, pinned): the
+ * kernels and the sightglass programs 2% faster in geomean, matmul 10%,
+ * switch 12%, bz2 and sieve 10%, richards 5-9%. One loss: seqhash 5%,
+ * where without the outer loop's poll the register allocator spills the
+ * memory base out of the hot hash loop (+13% instructions). Turning off
+ * LLVM's pre-RA scheduler (-enable-misched=false) won that back and cost
+ * switch 42%, ratelimit 23%, matrix 13%: not done.
  *
  * Why any instruction of compiled code is a safe place to stop: compiled
  * code holds no locks and owns no resources; everything that does (memory
