@@ -35,6 +35,7 @@
 #include "wasmrt_internal.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -71,8 +72,8 @@ void rt_code_unregister(rt_range *range) {
 }
 
 /* Sends the interrupt signal to thread `tid` of this process, marked as
- * ours (rt_interrupt_signal_is_ours) so that the handler chains every
- * other SIGURG to the handler installed before it. rt_tgsigqueueinfo
+ * ours (si_value is &rt_interrupt_marker) so that the handler passes every
+ * other SIGURG on to the handler installed before it. rt_tgsigqueueinfo
  * lets a process pick si_code for signals to itself; tgkill would give
  * SI_TKILL, which raise() gives too. */
 void rt_interrupt_send(pid_t tid) {
@@ -92,6 +93,11 @@ void wasmrt_interrupt(wasmrt_instance *inst) {
   __atomic_store_n(&inst->vmctx.interrupt, 1, __ATOMIC_SEQ_CST);
   pid_t tid = atomic_load(&inst->run_tid);
   if (tid) {
+    /* Called from signal handlers (pyext's SIGINT hook): the code they
+     * interrupted must find errno as it left it, whatever the syscall
+     * says (ESRCH if that thread has just gone). */
+    int saved_errno = errno;
     rt_interrupt_send(tid);
+    errno = saved_errno;
   }
 }
