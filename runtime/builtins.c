@@ -140,7 +140,7 @@ static void *b_ref_func(wasmrt_vmctx *vmctx, uint32_t func) {
   return vmctx->funcrefs[func];
 }
 
-__attribute__((noreturn)) static void b_interrupted(wasmrt_vmctx *vmctx) {
+__attribute__((noreturn)) void rt_trap_interrupted(wasmrt_vmctx *vmctx) {
   vmctx->interrupt = 0;
   rt_trap_raise(WASMRT_TRAP_INTERRUPTED);
 }
@@ -167,6 +167,6 @@ const wasmrt_builtins rt_builtins = {
     .table_init = b_table_init,
     .elem_drop = b_elem_drop,
     .ref_func = b_ref_func,
-    .interrupted = b_interrupted,
+    .interrupted = rt_trap_interrupted,
     .trap_index = b_trap_index,
 };

@@ -5,10 +5,13 @@
  * interrupt polls, compiler/codegen_poll.c): wasmrt_interrupt sets the
  * instance's flag and sends WASMRT_INTERRUPT_SIGNAL to the thread running
  * the instance. The handler (trap.c) unwinds with INTERRUPTED if that
- * thread is executing the instructions of a compiled artifact; anywhere
- * else (the runtime, a host function, libc) it arms a per-thread timer and
- * looks again a little later, until the call leaves the instance. A call
- * that starts with the flag set traps at once (wasmrt_call).
+ * thread is executing the instructions of a compiled artifact. Host
+ * functions and the runtime services compiled code calls trap as they
+ * return (rt_interrupt_point). Anywhere else (the few instructions between
+ * wasmrt_call's own check of the flag and the callee, a builtin without
+ * that check, libc) the handler arms a per-thread timer and looks again a
+ * little later, until the call leaves the instance. A call that starts
+ * with the flag set traps at once (wasmrt_call).
  *
  * Why a signal and not polls alone: a poll is a load and a branch on every
  * loop back-edge and at the entry of every function that calls, and

@@ -192,14 +192,16 @@ void rt_code_unregister(rt_range *range);
 /* Sends WASMRT_INTERRUPT_SIGNAL to thread `tid` of this process.
  * Async-signal-safe. */
 void rt_interrupt_send(pid_t tid);
+/* Clears the instance's interrupt flag and traps INTERRUPTED (also
+ * builtins->interrupted, which polling code calls). */
+__attribute__((noreturn)) void rt_trap_interrupted(wasmrt_vmctx *vmctx);
 /* Called where runtime code that compiled code called (a builtin, a host
  * function) returns to it: traps INTERRUPTED if the caller's instance was
  * interrupted meanwhile. The signal stops only compiled code, and a loop
  * that spends its time in here would rarely be found there. */
 static inline void rt_interrupt_point(wasmrt_vmctx *vmctx) {
   if (__builtin_expect(vmctx->interrupt != 0, 0)) {
-    vmctx->interrupt = 0;
-    rt_trap_raise(WASMRT_TRAP_INTERRUPTED);
+    rt_trap_interrupted(vmctx);
   }
 }
 

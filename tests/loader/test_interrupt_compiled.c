@@ -4,8 +4,9 @@
  * (runtime/interrupt.c); with polls the compiler places checks after
  * optimization (compiler/codegen_poll.c). Either way these loops must stay
  * interruptible however the optimizer reshapes them, the loops it
- * vectorizes or collapses must still compute the right values, and a
- * signal that finds the thread in a host function must try again. */
+ * vectorizes or collapses must still compute the right values, and an
+ * interrupt that finds the thread in a host function must still stop the
+ * call (as the host function returns: runtime/trap.c). */
 #include "wasmc.h"
 #include "wasmrt.h"
 #include "wasmrt_loader.h"
