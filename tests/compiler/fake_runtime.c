@@ -19,8 +19,8 @@ struct fake_instance {
   const wasmrt_artifact_info *info;
   wasmrt_vmctx vm;
   wasmrt_memory mem, *mems[1];
-  wasmrt_table table, *tables[1];
-  void *elems[64];
+  wasmrt_table table[FAKE_MAX_TABLES], *tables[FAKE_MAX_TABLES];
+  void *elems[FAKE_MAX_TABLES][64];
   wasmrt_global *globals_cells, **globals;
   wasmrt_func_import *imports;
   wasmrt_host_binding *bindings;
@@ -193,17 +193,17 @@ static void setup_funcs(fake_instance *in, fake_host_fn *hosts) {
 
 static void setup_table_globals(fake_instance *in) {
   const wasm_module *m = in->m;
-  if (m->num_tables > 0) {
-    in->table = (wasmrt_table){in->elems, m->tables[0].limits.min, 64};
-    in->tables[0] = &in->table;
-    in->vm.tables = in->tables;
+  for (uint32_t t = 0; t < m->num_tables && t < FAKE_MAX_TABLES; t++) {
+    in->table[t] = (wasmrt_table){in->elems[t], m->tables[t].limits.min, 64};
+    in->tables[t] = &in->table[t];
   }
+  in->vm.tables = in->tables;
   for (uint32_t i = 0; i < m->num_elems; i++) {
     const wasm_elem *e = &m->elems[i];
-    if (e->mode != WASM_SEGMENT_ACTIVE)
+    if (e->mode != WASM_SEGMENT_ACTIVE || e->table_index >= FAKE_MAX_TABLES)
       continue;
     for (uint32_t k = 0; k < e->num_items; k++)
-      in->elems[(uint32_t)e->offset.u.i32 + k] =
+      in->elems[e->table_index][(uint32_t)e->offset.u.i32 + k] =
           in->funcref_ptrs[e->items[k].u.func_index];
   }
   uint32_t ng = m->num_globals;
@@ -231,6 +231,12 @@ fake_instance *fake_instantiate(const char *so_path, const uint8_t *wasm,
   if (!wasm_module_decode(wasm, len, 0, &in->m, &err)) {
     snprintf(errbuf, errcap, "decode: %s", err.message);
     free(in);
+    return NULL;
+  }
+  if (in->m->num_imported_tables > 0 || in->m->num_tables > FAKE_MAX_TABLES) {
+    snprintf(errbuf, errcap, "the fake runtime has at most %d own tables",
+             FAKE_MAX_TABLES);
+    fake_free(in);
     return NULL;
   }
   in->dl = dlopen(so_path, RTLD_NOW | RTLD_LOCAL);
@@ -273,6 +279,10 @@ void fake_free(fake_instance *in) {
 
 uint8_t *fake_memory(fake_instance *in) {
   return in->mem.base;
+}
+
+wasmrt_table *fake_table(fake_instance *in, uint32_t t) {
+  return t < FAKE_MAX_TABLES ? &in->table[t] : NULL;
 }
 
 static int export_func(fake_instance *in, const char *name) {

@@ -1,7 +1,7 @@
 /* fake_runtime.h — just enough of a runtime to run compiled artifacts in
  * the code generator's tests: one instance, its memory (real 8 GiB
- * reservation with guard pages), table, globals, host imports, and traps
- * that siglongjmp back to the test. Not the project's runtime. */
+ * reservation with guard pages), up to two tables, globals, host imports,
+ * and traps that siglongjmp back to the test. Not the project's runtime. */
 #ifndef FAKE_RUNTIME_H
 #define FAKE_RUNTIME_H
 
@@ -29,5 +29,8 @@ void fake_free(fake_instance *inst);
 uint32_t fake_call(fake_instance *inst, const char *name, uint64_t *slots);
 /* The instance's linear memory 0. */
 uint8_t *fake_memory(fake_instance *inst);
+/* Table t (< FAKE_MAX_TABLES; a module may define no more). */
+#define FAKE_MAX_TABLES 2
+wasmrt_table *fake_table(fake_instance *inst, uint32_t t);
 
 #endif

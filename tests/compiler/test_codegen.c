@@ -163,6 +163,34 @@ static void test_control(void) {
   CHECK(trap("recurse", 0, 0) == WASMRT_TRAP_STACK_EXHAUSTED);
 }
 
+/* Table 1 has min = max = 3, so codegen bounds-checks against the constant
+ * 3 and never reads the runtime's size field: zeroing that field changes
+ * nothing. Table 0 (4, max 8) can grow, so its field is read, in a loop
+ * too. */
+static void test_fixed_table(void) {
+  uint64_t r;
+  wasmrt_table *t0 = fake_table(g_inst, 0), *fixed = fake_table(g_inst, 1);
+  uint32_t size0 = t0->size, size1 = fixed->size;
+  CHECK(size1 == 3);
+  fixed->size = 0;
+  CHECK((uint32_t)ok("fixed_size", 0, 0) == 3);
+  CHECK(call3("call_fixed", 1, 7, 5, &r) == 0 && (uint32_t)r == 2);
+  CHECK(call3("call_fixed", 2, 7, 5, NULL) ==
+        WASMRT_TRAP_INDIRECT_TYPE_MISMATCH);
+  CHECK(call3("call_fixed", 3, 7, 5, NULL) == WASMRT_TRAP_UNDEFINED_ELEMENT);
+  CHECK((int32_t)ok("call_fixed_loop", 0, 5) == 10); /* 4+3+2+1+0 */
+  CHECK((int32_t)ok("call_fixed_loop", 1, 5) == -10);
+  CHECK(trap("call_fixed_loop", 2, 5) == WASMRT_TRAP_INDIRECT_TYPE_MISMATCH);
+  CHECK(trap("call_fixed_loop", 3, 5) == WASMRT_TRAP_UNDEFINED_ELEMENT);
+  CHECK((int32_t)ok("call_fixed_loop", 3, 0) == 0); /* no iteration */
+  fixed->size = size1;
+  CHECK((int32_t)ok("call_loop", 1, 5) == -10);
+  t0->size = 1;
+  CHECK(trap("call_loop", 1, 5) == WASMRT_TRAP_UNDEFINED_ELEMENT);
+  CHECK((int32_t)ok("call_loop", 0, 5) == 10);
+  t0->size = size0;
+}
+
 static void test_calls(void) {
   uint64_t r;
   CHECK(call3("call_indirect", 0, 7, 5, &r) == 0 && (uint32_t)r == 12);
@@ -175,6 +203,7 @@ static void test_calls(void) {
   CHECK(call3("call_indirect", 0xFFFFFFFFu, 7, 5, NULL) ==
         WASMRT_TRAP_UNDEFINED_ELEMENT);
   CHECK((uint32_t)ok("call_host", 40, 2) == 1042);
+  test_fixed_table();
   CHECK(trap("call_host_fail", 0, 0) == WASMRT_TRAP_HOST);
 }
 

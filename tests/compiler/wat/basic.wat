@@ -10,6 +10,9 @@
   (global $g (mut i32) (i32.const 5))
   (global $c i64 (i64.const 42))
   (elem (i32.const 0) $add $sub $const7)
+  ;; min = max: a fixed-size table, whose size codegen takes from the type
+  (table $fixed 3 3 funcref)
+  (elem (table $fixed) (i32.const 0) func $add $sub $const7)
   (data (i32.const 16) "\01\02\03\04\ff\fe")
 
   (func $add (type $ii_i) (i32.add (local.get 0) (local.get 1)))
@@ -141,6 +144,32 @@
   ;; calls
   (func (export "call_indirect") (param i32 i32 i32) (result i32)
     (call_indirect (type $ii_i) (local.get 1) (local.get 2) (local.get 0)))
+  (func (export "call_fixed") (param i32 i32 i32) (result i32)
+    (call_indirect $fixed (type $ii_i)
+      (local.get 1) (local.get 2) (local.get 0)))
+  (func (export "fixed_size") (result i32) (table.size $fixed))
+  ;; acc = f(acc, i) for i = n-1 down to 0, f = entry idx of the table: in a
+  ;; loop, where codegen loads the table's fields in the prologue
+  (func (export "call_loop") (param $idx i32) (param $n i32) (result i32)
+    (local $acc i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (local.set $acc (call_indirect $t (type $ii_i)
+          (local.get $acc) (local.get $n) (local.get $idx)))
+        (br $l)))
+    (local.get $acc))
+  (func (export "call_fixed_loop") (param $idx i32) (param $n i32) (result i32)
+    (local $acc i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (local.set $acc (call_indirect $fixed (type $ii_i)
+          (local.get $acc) (local.get $n) (local.get $idx)))
+        (br $l)))
+    (local.get $acc))
   (func (export "call_host") (param i32 i32) (result i32)
     (call $host_add (local.get 0) (local.get 1)))
   (func (export "call_host_fail") (call $host_fail))
