@@ -70,48 +70,29 @@ LLVMValueRef cg_gep_const(cg_func *f, LLVMValueRef base, uint64_t byte_off) {
   return cg_gep(f, base, cg_i64(f, byte_off));
 }
 
-static bool in_loop(const cg_func *f) {
-  for (size_t i = f->nframes; i-- > 0;)
-    if (f->frames[i].kind == CG_FRAME_LOOP)
-      return true;
-  return false;
-}
-
-static bool in_prologue(const cg_func *f, LLVMValueRef v) {
-  return v == f->vmctx ||
-         (LLVMIsAInstruction(v) && LLVMGetInstructionParent(v) == f->entry);
-}
-
-/* Why loads from inside loops go to the prologue: when LICM hoists a load
- * out of a block that not every iteration runs, it drops the load's
- * !dereferenceable and !invariant.load (they may hold only under that
- * block's conditions), and then cannot hoist a load from the result. So
- * the chains vmctx->tables->[t]->elems and vmctx->type_ids->[ti] of a
- * call_indirect in a loop stayed in the loop, one level hoisted. Loaded
- * in the prologue they keep their facts, and each level hoists. Outside
- * loops there is nothing to hoist, and the load stays where it is used. */
 LLVMValueRef cg_load_field(cg_func *f, LLVMTypeRef ty, LLVMValueRef base,
                            size_t offset, bool invariant) {
-  LLVMBuilderRef b = f->cm->b;
-  LLVMBasicBlockRef here = NULL;
-  if (invariant && in_loop(f) && in_prologue(f, base)) {
-    here = LLVMGetInsertBlock(b); /* codegen always appends */
-    LLVMPositionBuilderAtEnd(b, f->entry);
-  }
   LLVMValueRef p = cg_gep_const(f, base, offset);
-  LLVMValueRef v = LLVMBuildLoad2(b, ty, p, "");
+  LLVMValueRef v = LLVMBuildLoad2(f->cm->b, ty, p, "");
   if (invariant)
     LLVMSetMetadata(v, f->cm->md_invariant, f->cm->md_empty);
-  if (here)
-    LLVMPositionBuilderAtEnd(b, here);
   return v;
 }
 
-/* The facts beyond invariance let LICM hoist a load from such a pointer
- * out of a loop even from a block inside it that not every iteration runs
- * (a call_indirect's or global.get's next load, in the scheduler loop of
- * sightglass richards). They survive only where the pointer's own load
- * is not hoisted: see cg_load_field. */
+/* The facts beyond invariance let LICM hoist such a load out of a loop
+ * even from a block inside it that not every iteration runs (the
+ * call_indirect and global.get chains in loops that also call, as in the
+ * scheduler loop of sightglass richards). Only the first level of a chain
+ * goes, though: hoisting from such a block, LICM drops the load's
+ * !dereferenceable and !invariant.load (they may hold only under the
+ * block's conditions), so the load from its result stays in the loop.
+ * Emitting every such load of a loop in the function's entry block, where
+ * the facts hold, was tried: richards' dispatch lost 2 of 11 instructions
+ * (callgrind: 39.2M -> 36.8M in its scheduler) but not time (9.6 against
+ * 9.2 ms, medians of 11, pinned), and the interp kernel got 10% slower
+ * (377 against 343 ms) with the same instruction count: the pointers for
+ * the cold builtin and import calls of its dispatch loop, live from the
+ * entry, changed its register allocation and layout. */
 static void set_i64_metadata(cg_func *f, LLVMValueRef v, unsigned kind,
                              uint64_t value) {
   LLVMMetadataRef n = LLVMValueAsMetadata(cg_i64(f, value));
@@ -366,13 +347,9 @@ bool cg_translate_function(cg_module *cm, uint32_t index) {
   if (ok && wasm_module_num_all_memories(m) > 0)
     f.mem0_base = cg_load_field(&f, cm->t_ptr, f.vmctx,
                                 offsetof(wasmrt_vmctx, mem0_base), true);
-  LLVMBasicBlockRef body = cg_new_block(&f, "body");
-  LLVMPositionBuilderAtEnd(cm->b, body);
   if (ok) {
     ok = cg_frame_push_func(&f) && translate_body(&f) && cg_control_finish(&f);
   }
-  LLVMPositionBuilderAtEnd(cm->b, f.entry);
-  LLVMBuildBr(cm->b, body);
   free_func(&f);
   return ok;
 }

@@ -118,9 +118,6 @@ typedef struct cg_func {
   uint32_t index; /* among defined functions */
   const wasm_functype *type;
   LLVMValueRef fn, vmctx;
-  /* The prologue: locals, mem0_base, and the instance loads that code
-   * inside loops needs (cg_load_field). It branches to the body only once
-   * the body is done, so loads can be added to it until then. */
   LLVMBasicBlockRef entry;
   LLVMValueRef mem0_base; /* loaded once in the entry block, or NULL */
 
@@ -165,9 +162,7 @@ bool cg_push(cg_func *f, LLVMValueRef v);
 LLVMValueRef cg_pop(cg_func *f);
 LLVMValueRef cg_peek(cg_func *f, size_t depth);
 /* Loads a field of a struct at `base + offset`; `invariant` marks it so
- * LLVM may hoist it (the ABI's (const) fields). An invariant load from
- * vmctx or from a prologue value, made inside a loop, goes to the
- * prologue. */
+ * LLVM may hoist it (the ABI's (const) fields). */
 LLVMValueRef cg_load_field(cg_func *f, LLVMTypeRef ty, LLVMValueRef base,
                            size_t offset, bool invariant);
 /* Loads a pointer the instance fixes before any code runs (a vmctx field,

@@ -137,14 +137,9 @@ static void trap_if_null_elem(cg_func *f, LLVMValueRef fr, LLVMValueRef idx) {
  * through its table) unchanged: 9.68 vs 9.63 ms, medians of 15. So the
  * table holds plain funcref pointers, which table.get/set and the
  * embedding API share.
- *
- * In a loop, the loads of the table's struct and of the expected type id
- * go to the prologue (cg_load_field), so LICM hoists them, and for a
- * fixed-size table the elements array too. richards' dispatch went from
- * 11 instructions to 9, with two fewer dependent loads before the call
- * (callgrind: its scheduler 39.2M -> 36.8M instructions), and its time
- * did not move: medians of 11 over five code layouts, 9.02-9.67 ms before
- * and 9.30-9.52 ms after. Layout alone moves it by that much. */
+ * A fixed-size table's bound is a constant (table_is_fixed), which saves
+ * the size load; see cg_load_instance_ptr for why the rest of the chain
+ * is not hoisted out of loops. */
 static cg_result call_indirect(cg_func *f, const wasm_instr *in) {
   cg_module *cm = f->cm;
   LLVMBuilderRef b = cm->b;

@@ -149,7 +149,7 @@
       (local.get 1) (local.get 2) (local.get 0)))
   (func (export "fixed_size") (result i32) (table.size $fixed))
   ;; acc = f(acc, i) for i = n-1 down to 0, f = entry idx of the table: in a
-  ;; loop, where codegen loads the table's fields in the prologue
+  ;; loop, from which LLVM hoists what it can of the table's fields
   (func (export "call_loop") (param $idx i32) (param $n i32) (result i32)
     (local $acc i32)
     (block $done
