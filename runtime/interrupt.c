@@ -20,7 +20,8 @@
  * kernels and the sightglass programs 2% faster in geomean, matmul 10%,
  * switch 12%, bz2 and sieve 10%, richards 5-9%. One loss: seqhash 5%,
  * where without the outer loop's poll the register allocator spills the
- * memory base out of the hot hash loop (+13% instructions). Turning off
+ * pointer to the 16-word hash state, reloaded ~20 times per round of its
+ * hot loop (+13% instructions). Turning off
  * LLVM's pre-RA scheduler (-enable-misched=false) won that back and cost
  * switch 42%, ratelimit 23%, matrix 13%: not done.
  *

@@ -262,12 +262,11 @@ void *wasmrt_store_find(wasmrt_store *store, void (*drop)(void *data));
  * How (runtime/interrupt.c): the flag vmctx->interrupt is set, and the
  * running thread is sent SIGURG; its handler unwinds once that thread
  * executes compiled code, and a host function or runtime service the
- * call is in traps as it returns to compiled code. So a thread that runs wasm
- * must not block SIGURG, or its artifacts must be compiled with interrupt polls
- * (wasmc
- * --interrupt-polls), which check the flag on loop back-edges. The handler
- * passes on every SIGURG the runtime did not send to the handler that was
- * installed before it. */
+ * call is in traps as it returns to compiled code. So a thread that runs
+ * wasm must not block SIGURG, or its artifacts must be compiled with
+ * interrupt polls (wasmc --interrupt-polls), which check the flag on loop
+ * back-edges. The handler passes on every SIGURG the runtime did not send
+ * to the handler that was installed before it. */
 void wasmrt_interrupt(wasmrt_instance *inst);
 
 /* -------------------------------------------------------------- calls */
