@@ -36,7 +36,10 @@ static LLVMValueRef table_size(cg_func *f, uint32_t t) {
                        offsetof(wasmrt_table, size), false);
 }
 
-/* Bounds-checks idx (trap `code`) and returns &elems[idx] of table t. */
+/* Bounds-checks idx (trap `code`) and returns &elems[idx] of table t.
+ * table_size and the elems load each load table_struct: -O2 merges the
+ * two, and at -O0 one value kept across the trap branch is spilled and
+ * reloaded (richards' -O0 artifact: 76 instructions more). */
 static LLVMValueRef elem_addr(cg_func *f, uint32_t t, LLVMValueRef idx,
                               uint32_t code) {
   LLVMBuilderRef b = f->cm->b;
