@@ -45,6 +45,21 @@ static pthread_once_t targets_once = PTHREAD_ONCE_INIT;
  * within +-2% (noise), geometric means unchanged; code size +7% (sqlite3).
  * Blocks reached by fall-through keep their layout, so loops stay dense.
  *
+ * Where a small hot loop lands against 64-byte lines matters more on the
+ * benchmark machine (AMD family 26) than any of this: interp ran 15-18%
+ * slower whenever its dispatch block (load, bound check, indirect jump:
+ * 30 bytes) straddled a line, sightglass switch 1.4-1.6x slower with its
+ * 46-byte loop at offset 0x30 instead of 0x10. Starting innermost loops on
+ * 64-byte boundaries (-x86-experimental-pref-innermost-loop-alignment=6)
+ * was measured side by side against this setting (benchmarks/run, 9
+ * rounds). Instead of nofallthru (two runs) it fixed switch, but minicsv
+ * (-7%), matrix and tokenizer (-3%) lost their lucky placements and the
+ * geometric means moved by 1-2% either way. On top of nofallthru, whose
+ * alignment overwrites the loop's for blocks entered by a jump (switch's
+ * loop head among them), it was a wash again (minicsv -9%). Neither is
+ * kept: LLVM can only align blocks, not keep a loop from straddling a
+ * line, and every alignment moves all the code after it.
+ *
  * LLVMParseCommandLineOptions reports errors to a null stream and ignores
  * them, so an LLVM without the option leaves the default layout. The
  * setting applies to all of this process's LLVM code generation; wasmc
