@@ -1,18 +1,32 @@
-/* The one place the command reaches libwasmc (the LLVM-based compiler). */
+/* The one place the command reaches libwasmc (the LLVM-based compiler). It
+ * is opened on the first compile (wasmc_dlopen.h), from beside the wasmc
+ * executable first, so every command that does not compile starts without
+ * LLVM. */
 #include "cli_compile.h"
 
 #ifdef WASMC_HAVE_COMPILER
-#include "wasmc.h"
+#include "wasmc_dlopen.h"
+
+static const wasmc_library *cli_library(wasm_error *err) {
+  char dir[4096];
+  bool have_dir = wasmc_library_exe_dir(dir, sizeof dir);
+  return wasmc_library_open(have_dir ? dir : NULL, err);
+}
 
 bool wasmc_cli_compile(const uint8_t *wasm, size_t len, unsigned opt,
                        const char *cpu, bool polls, uint8_t **so,
                        size_t *so_len, wasm_error *err) {
+  *so = NULL;
+  *so_len = 0;
+  const wasmc_library *lib = cli_library(err);
+  if (!lib)
+    return false;
   wasmc_options opts;
-  wasmc_options_init(&opts);
+  lib->options_init(&opts);
   opts.opt_level = opt;
   opts.cpu = cpu;
   opts.interrupt_polls = polls;
-  return wasmc_compile(wasm, len, &opts, so, so_len, err);
+  return lib->compile(wasm, len, &opts, so, so_len, err);
 }
 #else
 bool wasmc_cli_compile(const uint8_t *wasm, size_t len, unsigned opt,

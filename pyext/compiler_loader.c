@@ -2,73 +2,56 @@
  * (and with it libLLVM) is dlopen'ed on the first compile only, so
  * `import wasmer`, Module.deserialize and cache hits never map LLVM.
  * The library is looked up beside this extension module (found with
- * dladdr), then through the normal dynamic-linker search path.
+ * dladdr), then where wasmc_dlopen.h says.
  */
 #include "pyext_internal.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-/* Only the declarations: the library itself is never linked. */
-#include "wasmc.h"
+/* Only the declarations and the dlopen helper: libwasmc is never linked. */
+#include "wasmc_dlopen.h"
 
-typedef __typeof__(&wasmc_compile) compile_fn;
-
-/* Process-wide and written under the GIL: the library is loaded at most
- * once and never unloaded. */
-static compile_fn wasmc_compile_ptr;
-
-static void *open_beside_extension(void) {
+/* The directory holding this extension module (found with dladdr). */
+static bool extension_dir(char *dir, size_t size) {
   Dl_info info;
   if (!dladdr((void *)&pyext_compile, &info) || !info.dli_fname)
-    return NULL;
+    return false;
   const char *slash = strrchr(info.dli_fname, '/');
-  if (!slash)
-    return NULL;
-  size_t dir_len = (size_t)(slash - info.dli_fname);
-  char path[4096];
-  if (dir_len + sizeof "/libwasmc.so" > sizeof path)
-    return NULL;
-  snprintf(path, sizeof path, "%.*s/libwasmc.so", (int)dir_len, info.dli_fname);
-  return dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!slash || (size_t)(slash - info.dli_fname) >= size)
+    return false;
+  snprintf(dir, size, "%.*s", (int)(slash - info.dli_fname), info.dli_fname);
+  return true;
 }
 
-static int load_compiler(void) {
-  if (wasmc_compile_ptr)
-    return 0;
-  void *handle = open_beside_extension();
-  if (!handle)
-    handle = dlopen("libwasmc.so", RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    const char *why = dlerror();
-    PyErr_Format(PyExc_RuntimeError, "cannot load the compiler libwasmc: %s",
-                 why ? why : "not found");
-    return -1;
-  }
-  void *sym = dlsym(handle, "wasmc_compile");
-  if (!sym) {
-    PyErr_SetString(PyExc_RuntimeError,
-                    "libwasmc does not define wasmc_compile");
-    return -1;
-  }
-  wasmc_compile_ptr = (compile_fn)sym;
-  return 0;
+/* Opened once per process and never closed (wasmc_library_open). */
+static const wasmc_library *load_compiler(void) {
+  char dir[4096];
+  wasm_error err = {0};
+  const wasmc_library *lib =
+      wasmc_library_open(extension_dir(dir, sizeof dir) ? dir : NULL, &err);
+  if (!lib)
+    PyErr_SetString(PyExc_RuntimeError, err.message);
+  return lib;
 }
 
 PyObject *pyext_compile(const uint8_t *wasm, size_t len) {
-  if (load_compiler() < 0)
+  const wasmc_library *lib = load_compiler();
+  if (!lib)
     return NULL;
   /* -O2 for the host CPU: artifacts made here run here (the cache and
    * serialize() are for this machine; `wasmc` makes portable ones). */
-  wasmc_options opts = {.opt_level = 2, .cpu = "native"};
+  wasmc_options opts;
+  lib->options_init(&opts);
+  opts.opt_level = 2;
+  opts.cpu = "native";
   uint8_t *so = NULL;
   size_t so_len = 0;
   wasm_error err = {0};
   bool ok;
   Py_BEGIN_ALLOW_THREADS;
-  ok = wasmc_compile_ptr(wasm, len, &opts, &so, &so_len, &err);
+  ok = lib->compile(wasm, len, &opts, &so, &so_len, &err);
   Py_END_ALLOW_THREADS;
   if (!ok)
     return pyext_raise_wasm_error(&err);

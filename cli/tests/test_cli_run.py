@@ -126,6 +126,33 @@ def test_compile_example(wasmc, examples, tmp):
     expect("invoke missing export", st == 1 and "nope" in err, err)
 
 
+def test_compiler_on_demand(wasmc, examples, tmp):
+    """The compiler (libwasmc, libLLVM) is opened only to compile: ld.so's
+    LD_DEBUG=files lists every object a process loads, dlopen'ed ones too."""
+    simple = os.path.join(examples, "simple.wasm")
+    so = os.path.join(tmp, "on_demand.so")
+    st, _, err = run([wasmc, simple, "-o", so])
+    expect("compile for on-demand", st == 0, err)
+    env = dict(os.environ, LD_DEBUG="files", WASMC_CACHE_DIR="0")
+
+    def loads(argv):
+        p = subprocess.run(argv, capture_output=True, timeout=300, env=env,
+                           stdin=subprocess.DEVNULL)
+        err = p.stderr.decode(errors="replace")
+        return p.returncode, p.stdout.decode(), ("libwasmc" in err,
+                                                 "libLLVM" in err)
+
+    st, out, seen = loads([wasmc, "run", "--invoke", "sum", so, "1", "2"])
+    expect("run .so loads no compiler", st == 0 and out == "3\n" and
+           seen == (False, False), repr((st, out, seen)))
+    st, out, seen = loads([wasmc, "--version"])
+    expect("--version loads no compiler", st == 0 and
+           seen == (False, False), repr((st, out, seen)))
+    st, out, seen = loads([wasmc, "run", "--invoke", "sum", simple, "4", "2"])
+    expect("run .wasm opens the compiler", st == 0 and out == "6\n" and
+           seen == (True, True), repr((st, out, seen)))
+
+
 def test_hello(wasmc, examples):
     hello = os.path.join(examples, "hello_wasi.wasm")
     if not os.path.exists(hello):
@@ -248,6 +275,7 @@ def main():
     wasmc, examples = os.path.abspath(sys.argv[1]), sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         test_compile_example(wasmc, examples, tmp)
+        test_compiler_on_demand(wasmc, examples, tmp)
         test_hello(wasmc, examples)
         test_exit_and_trap(wasmc, tmp)
         test_bench(wasmc, tmp)

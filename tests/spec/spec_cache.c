@@ -1,10 +1,8 @@
 /* spec_cache.c — see spec_cache.h. */
-#define _GNU_SOURCE
 #include "spec_cache.h"
 #include "spec_script.h"
-#include "wasmc.h"
+#include "wasm_sha256.h"
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,29 +11,28 @@
 
 #define SPEC_CACHE_MAX_ENTRY (256u << 20)
 
-/* Hashes the shared object that holds wasmc_compile. */
-static bool hash_compiler(uint8_t out[32]) {
-  Dl_info info;
+/* Hashes the compiler library file. */
+static bool hash_compiler(const char *path, uint8_t out[32]) {
   char err[256];
   size_t len = 0;
-  if (!dladdr((void *)wasmc_compile, &info) || !info.dli_fname)
+  if (!path)
     return false;
-  char *bytes = spec_read_file(info.dli_fname, 1u << 30, &len, err, sizeof err);
+  char *bytes = spec_read_file(path, 1u << 30, &len, err, sizeof err);
   if (!bytes)
     return false;
-  wasmc_sha256((const uint8_t *)bytes, len, out);
+  wasm_sha256(bytes, len, out);
   free(bytes);
   return true;
 }
 
-void spec_cache_init(spec_cache *c) {
+void spec_cache_init(spec_cache *c, const char *compiler_path) {
   const char *dir = getenv("WASMC_SPEC_CACHE");
   memset(c, 0, sizeof *c);
   if (!dir || !*dir || strlen(dir) >= sizeof c->dir - 80)
     return;
   snprintf(c->dir, sizeof c->dir, "%s", dir);
   mkdir(c->dir, 0777); /* may exist already */
-  c->enabled = hash_compiler(c->compiler_id);
+  c->enabled = hash_compiler(compiler_path, c->compiler_id);
 }
 
 /* dir/<hex of SHA-256(compiler id, opt, wasm)>.so */
@@ -51,7 +48,7 @@ static void entry_path(const spec_cache *c, const uint8_t *wasm, size_t len,
   memcpy(buf, c->compiler_id, 32);
   buf[32] = (uint8_t)opt;
   memcpy(buf + 33, wasm, len);
-  wasmc_sha256(buf, len + 33, key);
+  wasm_sha256(buf, len + 33, key);
   free(buf);
   for (int i = 0; i < 32; i++)
     snprintf(hex + 2 * i, 3, "%02x", key[i]);
@@ -78,7 +75,7 @@ bool spec_cache_open(const spec_cache *c, const uint8_t *wasm, size_t len,
   if (!ok)
     return false;
   /* The loader checked the object; also make sure it is this module's. */
-  wasmc_sha256(wasm, len, sha);
+  wasm_sha256(wasm, len, sha);
   if (memcmp(wasmrt_artifact_metadata(*out)->wasm_sha256, sha, 32) != 0) {
     wasmrt_artifact_close(*out);
     *out = NULL;

@@ -20,7 +20,8 @@ typedef struct spec_cache {
   uint8_t compiler_id[32]; /* SHA-256 of libwasmc.so */
 } spec_cache;
 
-void spec_cache_init(spec_cache *c);
+/* compiler_path: the libwasmc file in use (NULL disables the cache). */
+void spec_cache_init(spec_cache *c, const char *compiler_path);
 /* Opens the cached artifact for this module; false on a miss. */
 bool spec_cache_open(const spec_cache *c, const uint8_t *wasm, size_t len,
                      int opt, wasmrt_artifact **out);

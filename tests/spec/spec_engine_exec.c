@@ -6,7 +6,7 @@
 #include "spec_cache.h"
 #include "spec_engine.h"
 #include "wasm.h"
-#include "wasmc.h"
+#include "wasmc_dlopen.h"
 #include "wasmrt.h"
 #include "wasmrt_loader.h"
 
@@ -49,6 +49,8 @@ typedef struct exec_engine {
   spectest st;
   bool st_ok;
   spec_cache cache;
+  const wasmc_library *compiler; /* NULL: why is in compiler_error */
+  wasm_error compiler_error;
 } exec_engine;
 
 static void set_result(spec_result *res, spec_outcome o, const char *fmt, ...)
@@ -166,7 +168,11 @@ static void *exec_create(int opt) {
     return NULL;
   e->opt = opt;
   e->st_ok = spectest_init(&e->st, &err);
-  spec_cache_init(&e->cache);
+  /* Opened up front: the cache key hashes the library file. */
+  char dir[4096];
+  e->compiler = wasmc_library_open(
+      wasmc_library_exe_dir(dir, sizeof dir) ? dir : NULL, &e->compiler_error);
+  spec_cache_init(&e->cache, e->compiler ? e->compiler->path : NULL);
   return e;
 }
 
@@ -276,12 +282,16 @@ static void compile_module(exec_engine *e, exec_module *mod,
   wasm_error err = {0};
   if (spec_cache_open(&e->cache, bytes, size, e->opt, &mod->art))
     return;
+  if (!e->compiler) {
+    set_result(res, SPEC_OUT_ERROR, "%s", e->compiler_error.message);
+    return;
+  }
   wasmc_options o;
-  wasmc_options_init(&o);
+  e->compiler->options_init(&o);
   o.opt_level = (unsigned)e->opt;
   uint8_t *so = NULL;
   size_t so_len = 0;
-  if (!wasmc_compile(bytes, size, &o, &so, &so_len, &err)) {
+  if (!e->compiler->compile(bytes, size, &o, &so, &so_len, &err)) {
     if (strncmp(err.message, SIMD_UNSUPPORTED, strlen(SIMD_UNSUPPORTED)) == 0)
       snprintf(mod->unsupported, sizeof mod->unsupported, "%s", err.message);
     spec_outcome o2 = err.kind == WASM_ERR_MALFORMED ? SPEC_OUT_MALFORMED
