@@ -151,6 +151,14 @@ def test_compiler_on_demand(wasmc, examples, tmp):
     st, out, seen = loads([wasmc, "run", "--invoke", "sum", simple, "4", "2"])
     expect("run .wasm opens the compiler", st == 0 and out == "6\n" and
            seen == (True, True), repr((st, out, seen)))
+    # With the artifact cache: the first run compiles, the second loads the
+    # cached artifact and needs no compiler.
+    env["WASMC_CACHE_DIR"] = os.path.join(tmp, "on_demand_cache")
+    runs = [loads([wasmc, "run", "--invoke", "sum", simple, "5", "2"])
+            for _ in range(2)]
+    expect("cache miss compiles, cache hit does not",
+           runs == [(0, "7\n", (True, True)), (0, "7\n", (False, False))],
+           repr(runs))
 
 
 def test_hello(wasmc, examples):
