@@ -1,7 +1,7 @@
 /* compile.c — wasmc_compile(), the driver: decode and validate, split the
  * defined functions into partitions, build and optimise each partition in
- * its own LLVM context on its own thread, and link the objects into one
- * shared object.
+ * its own LLVM context (partitions run side by side on up to one thread per
+ * CPU), and link the objects into one shared object.
  *
  * Partitions call each other's functions through protected-visibility
  * declarations, which lld binds directly (no PLT), so splitting costs no
@@ -107,23 +107,33 @@ static uint64_t body_bytes(const wasm_module *m, uint32_t i) {
   return f->code_end > f->body_offset ? f->code_end - f->body_offset : 0;
 }
 
+/* The number of partitions depends on the module and the options only,
+ * never on the machine, so an artifact is the same bytes wherever it is
+ * compiled (a 2-core CI runner and a 16-core workstation used to split
+ * sqlite3 in 2 and in 4). Automatic: modules with at least
+ * PARALLEL_MIN_BYTES of code get one partition per PART_MIN_BYTES, at most
+ * MAX_PARTS; they then run on at most one thread per online CPU
+ * (choose_threads). */
 static unsigned choose_parts(const wasm_module *m, const wasmc_options *opts,
                              uint64_t total) {
-  unsigned want = opts->threads;
-  if (want == 0) {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    want = cpus > 0 ? (unsigned)cpus : 1;
-    if (total < PARALLEL_MIN_BYTES)
-      want = 1;
-  }
-  uint64_t by_size = total / PART_MIN_BYTES;
-  if (opts->threads == 0 && by_size < want)
-    want = by_size > 0 ? (unsigned)by_size : 1;
+  uint64_t want = opts->threads;
+  if (want == 0)
+    want = total < PARALLEL_MIN_BYTES ? 1 : total / PART_MIN_BYTES;
   if (want > MAX_PARTS)
     want = MAX_PARTS;
   if (want > m->num_funcs)
     want = m->num_funcs > 0 ? m->num_funcs : 1;
-  return want;
+  return (unsigned)want;
+}
+
+/* Explicit threads: one per partition, as asked. Automatic: one per online
+ * CPU, at most one per partition. */
+static unsigned choose_threads(const wasmc_options *opts, unsigned parts) {
+  if (opts->threads != 0)
+    return parts;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned n = cpus > 0 ? (unsigned)cpus : 1;
+  return n < parts ? n : parts;
 }
 
 /* Optimisation time grows faster than linearly with a function's size
@@ -175,26 +185,40 @@ static unsigned plan_parts(const wasm_module *m, const wasmc_options *opts) {
   return choose_parts(m, opts, total);
 }
 
-static void run_parts(cg_part *parts, unsigned n) {
+/* Workers take the next partition not yet started until none is left. */
+typedef struct part_queue {
+  cg_part *parts;
+  unsigned n;
+  unsigned next; /* atomic */
+} part_queue;
+
+static void *compile_queued(void *arg) {
+  part_queue *q = arg;
+  unsigned k;
+  while ((k = __atomic_fetch_add(&q->next, 1, __ATOMIC_RELAXED)) < q->n)
+    compile_part(&q->parts[k]);
+  return NULL;
+}
+
+/* The calling thread works too, so the queue drains even when no thread
+ * could be started. */
+static void run_parts(cg_part *parts, unsigned n, unsigned threads) {
+  part_queue q = {.parts = parts, .n = n, .next = 0};
   pthread_t th[MAX_PARTS];
   bool started[MAX_PARTS] = {false};
   pthread_attr_t attr;
   bool have_attr = pthread_attr_init(&attr) == 0;
   if (have_attr)
     pthread_attr_setstacksize(&attr, PART_STACK_BYTES);
-  for (unsigned k = 1; k < n; k++)
-    started[k] = pthread_create(&th[k], have_attr ? &attr : NULL, compile_part,
-                                &parts[k]) == 0;
+  for (unsigned k = 1; k < threads; k++)
+    started[k] = pthread_create(&th[k], have_attr ? &attr : NULL,
+                                compile_queued, &q) == 0;
   if (have_attr)
     pthread_attr_destroy(&attr);
-  compile_part(&parts[0]);
-  /* A thread that could not start runs here instead. */
-  for (unsigned k = 1; k < n; k++) {
+  compile_queued(&q);
+  for (unsigned k = 1; k < threads; k++)
     if (started[k])
       pthread_join(th[k], NULL);
-    else
-      compile_part(&parts[k]);
-  }
 }
 
 static bool compile_parts(const wasm_module *m, const uint8_t *wasm, size_t len,
@@ -219,7 +243,7 @@ static bool compile_parts(const wasm_module *m, const uint8_t *wasm, size_t len,
                          .opts = opts,
                          .part_of = part_of,
                          .index = (uint8_t)k};
-  run_parts(parts, n);
+  run_parts(parts, n, choose_threads(opts, n));
   bool ok = true;
   for (unsigned k = 0; k < n && ok; k++)
     if (!parts[k].ok) {

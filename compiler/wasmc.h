@@ -29,9 +29,12 @@ typedef struct wasmc_options {
    * LLVM CPU name ("skylake", "x86-64-v3", ...). */
   const char *cpu;
   /* Compile threads: 0 (the default) splits modules with at least ~96 KiB
-   * of code into up to one partition per online CPU (at most 4), each
-   * compiled on its own thread; 1 compiles on the calling thread; N > 1
-   * forces N partitions (at most 4, at most one per function). */
+   * of code into one partition per ~48 KiB (at most 4), compiled on up to
+   * one thread per online CPU. The split depends on the module alone, so
+   * for a given `cpu` the artifact is the same on every machine, whatever
+   * its core count. 1 compiles on the calling thread; N > 1 forces N
+   * partitions (at most 4, at most one per function), each on its own
+   * thread. */
   unsigned threads;
   /* Makes the code check the interrupt flag itself, on every loop
    * back-edge and at the entry of functions that call, instead of relying
