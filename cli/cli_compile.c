@@ -7,18 +7,12 @@
 #ifdef WASMC_HAVE_COMPILER
 #include "wasmc_dlopen.h"
 
-static const wasmc_library *cli_library(wasm_error *err) {
-  char dir[4096];
-  bool have_dir = wasmc_library_exe_dir(dir, sizeof dir);
-  return wasmc_library_open(have_dir ? dir : NULL, err);
-}
-
 bool wasmc_cli_compile(const uint8_t *wasm, size_t len, unsigned opt,
                        const char *cpu, bool polls, uint8_t **so,
                        size_t *so_len, wasm_error *err) {
   *so = NULL;
   *so_len = 0;
-  const wasmc_library *lib = cli_library(err);
+  const wasmc_library *lib = wasmc_library_open_beside_exe(err);
   if (!lib)
     return false;
   wasmc_options opts;

@@ -122,7 +122,9 @@ const wasmc_library *wasmc_library_open(const char *dir, wasm_error *err) {
   return NULL;
 }
 
-bool wasmc_library_exe_dir(char *buf, size_t size) {
+/* The directory of the running executable; false if /proc/self/exe cannot
+ * be read or does not fit. */
+static bool exe_dir(char *buf, size_t size) {
   ssize_t n = readlink("/proc/self/exe", buf, size);
   if (n <= 0 || (size_t)n >= size)
     return false;
@@ -134,4 +136,9 @@ bool wasmc_library_exe_dir(char *buf, size_t size) {
     slash++; /* the root directory keeps its "/" */
   *slash = '\0';
   return true;
+}
+
+const wasmc_library *wasmc_library_open_beside_exe(wasm_error *err) {
+  char dir[4096];
+  return wasmc_library_open(exe_dir(dir, sizeof dir) ? dir : NULL, err);
 }

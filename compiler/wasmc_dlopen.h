@@ -32,8 +32,8 @@ typedef struct wasmc_library {
  * failed; a failed open is retried on the next call. */
 const wasmc_library *wasmc_library_open(const char *dir, wasm_error *err);
 
-/* The directory of the running executable (/proc/self/exe) in buf, for
- * `dir` above; false if it cannot be read or does not fit. */
-bool wasmc_library_exe_dir(char *buf, size_t size);
+/* wasmc_library_open with `dir` the running executable's directory
+ * (/proc/self/exe; none if that cannot be read), for programs. */
+const wasmc_library *wasmc_library_open_beside_exe(wasm_error *err);
 
 #endif /* WASMC_DLOPEN_H */

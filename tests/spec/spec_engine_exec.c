@@ -169,9 +169,7 @@ static void *exec_create(int opt) {
   e->opt = opt;
   e->st_ok = spectest_init(&e->st, &err);
   /* Opened up front: the cache key hashes the library file. */
-  char dir[4096];
-  e->compiler = wasmc_library_open(
-      wasmc_library_exe_dir(dir, sizeof dir) ? dir : NULL, &e->compiler_error);
+  e->compiler = wasmc_library_open_beside_exe(&e->compiler_error);
   spec_cache_init(&e->cache, e->compiler ? e->compiler->path : NULL);
   return e;
 }
