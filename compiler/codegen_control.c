@@ -334,6 +334,20 @@ bool cg_emit_call(cg_func *f, LLVMValueRef callee, LLVMValueRef callee_vmctx,
   return ft->nresults == 0 || cg_push_results(f, r, ft->nresults);
 }
 
+/* Imports: {native, vmctx} pairs, fixed after instantiation. */
+void cg_import_callee(cg_func *f, uint32_t fi, LLVMValueRef *native,
+                      LLVMValueRef *vm) {
+  cg_module *cm = f->cm;
+  LLVMValueRef imps = cg_load_instance_ptr(
+      f, f->vmctx, offsetof(wasmrt_vmctx, func_imports),
+      (uint64_t)cm->m->num_imported_funcs * sizeof(wasmrt_func_import));
+  size_t base = (size_t)fi * sizeof(wasmrt_func_import);
+  *native = cg_load_field(f, cm->t_ptr, imps,
+                          base + offsetof(wasmrt_func_import, native), true);
+  *vm = cg_load_field(f, cm->t_ptr, imps,
+                      base + offsetof(wasmrt_func_import, vmctx), true);
+}
+
 static bool op_call(cg_func *f, const wasm_instr *in) {
   cg_module *cm = f->cm;
   const wasm_module *m = cm->m;
@@ -345,15 +359,8 @@ static bool op_call(cg_func *f, const wasm_instr *in) {
   if (fi >= m->num_imported_funcs)
     return cg_emit_call(f, cm->funcs[fi - m->num_imported_funcs], f->vmctx, ft,
                         fnty);
-  /* Imports: {native, vmctx} pairs, fixed after instantiation. */
-  LLVMValueRef imps = cg_load_instance_ptr(
-      f, f->vmctx, offsetof(wasmrt_vmctx, func_imports),
-      (uint64_t)m->num_imported_funcs * sizeof(wasmrt_func_import));
-  size_t base = (size_t)fi * sizeof(wasmrt_func_import);
-  LLVMValueRef native = cg_load_field(
-      f, cm->t_ptr, imps, base + offsetof(wasmrt_func_import, native), true);
-  LLVMValueRef vm = cg_load_field(
-      f, cm->t_ptr, imps, base + offsetof(wasmrt_func_import, vmctx), true);
+  LLVMValueRef native, vm;
+  cg_import_callee(f, fi, &native, &vm);
   return cg_emit_call(f, native, vm, ft, fnty);
 }
 

@@ -112,20 +112,24 @@ static cg_result ref_op(cg_func *f, const wasm_instr *in) {
 
 /* A null table entry traps "uninitialized element IDX" (the reference
  * interpreter's wording, which the spec suite checks), so this cold path
- * calls the builtin that carries the index. */
-static void trap_if_null_elem(cg_func *f, LLVMValueRef fr, LLVMValueRef idx) {
+ * calls the builtin that carries the index. Ends the current block. */
+void cg_trap_uninitialized(cg_func *f, LLVMValueRef idx) {
   cg_module *cm = f->cm;
-  LLVMBuilderRef b = cm->b;
-  LLVMBasicBlockRef bad = cg_new_block(f, "null_elem");
-  LLVMBasicBlockRef ok = cg_new_block(f, "ok");
-  LLVMBuildCondBr(b, LLVMBuildIsNull(b, fr, ""), bad, ok);
-  LLVMPositionBuilderAtEnd(b, bad);
   LLVMTypeRef ps[3] = {cm->t_ptr, cm->t_i32, cm->t_i32};
   LLVMValueRef args[3] = {f->vmctx,
                           cg_i32(f, WASMRT_TRAP_UNINITIALIZED_ELEMENT), idx};
   cg_call_builtin(f, offsetof(wasmrt_builtins, trap_index),
                   LLVMVoidTypeInContext(cm->ctx), ps, args, 3);
-  LLVMBuildUnreachable(b);
+  LLVMBuildUnreachable(cm->b);
+}
+
+static void trap_if_null_elem(cg_func *f, LLVMValueRef fr, LLVMValueRef idx) {
+  LLVMBuilderRef b = f->cm->b;
+  LLVMBasicBlockRef bad = cg_new_block(f, "null_elem");
+  LLVMBasicBlockRef ok = cg_new_block(f, "ok");
+  LLVMBuildCondBr(b, LLVMBuildIsNull(b, fr, ""), bad, ok);
+  LLVMPositionBuilderAtEnd(b, bad);
+  cg_trap_uninitialized(f, idx);
   LLVMPositionBuilderAtEnd(b, ok);
 }
 
@@ -142,7 +146,8 @@ static void trap_if_null_elem(cg_func *f, LLVMValueRef fr, LLVMValueRef idx) {
  * embedding API share.
  * A fixed-size table's bound is a constant (table_is_fixed), which saves
  * the size load; see cg_load_instance_ptr for why the rest of the chain
- * is not hoisted out of loops. */
+ * is not hoisted out of loops. A table whose contents are known when
+ * compiling is switched on instead (codegen_known_table.c). */
 static cg_result call_indirect(cg_func *f, const wasm_instr *in) {
   cg_module *cm = f->cm;
   LLVMBuilderRef b = cm->b;
@@ -152,8 +157,15 @@ static cg_result call_indirect(cg_func *f, const wasm_instr *in) {
   LLVMValueRef idx = cg_pop(f);
   if (!idx)
     return CG_ERROR;
-  LLVMValueRef p = elem_addr(f, in->imm.call_indirect.table_index, idx,
-                             WASMRT_TRAP_UNDEFINED_ELEMENT);
+  uint32_t t = in->imm.call_indirect.table_index;
+  if (cm->known_tables && t < wasm_module_num_all_tables(cm->m) &&
+      cm->known_tables[t]) {
+    uint32_t n = wasm_module_table_type(cm->m, t).limits.min;
+    cg_result r = cg_call_known_table(f, ti, cm->known_tables[t], n, idx);
+    if (r != CG_UNHANDLED)
+      return r;
+  }
+  LLVMValueRef p = elem_addr(f, t, idx, WASMRT_TRAP_UNDEFINED_ELEMENT);
   LLVMValueRef fr = LLVMBuildLoad2(b, cm->t_ptr, p, "funcref");
   trap_if_null_elem(f, fr, idx);
   LLVMValueRef ids =

@@ -71,7 +71,7 @@ static bool build_and_emit(cg_part *p, cg_target *tgt) {
   cg_init_types(&cm);
   uint8_t *blob = NULL;
   size_t blob_len = 0;
-  bool ok = cg_module_build(&cm);
+  bool ok = cg_find_known_tables(&cm) && cg_module_build(&cm);
   if (ok && p->index == 0) {
     ok = cg_artifact_section(p->wasm, p->len, tgt, &blob, &blob_len, &p->err);
     if (ok)
@@ -81,6 +81,7 @@ static bool build_and_emit(cg_part *p, cg_target *tgt) {
     ok = cg_emit_object(&cm, tgt, p->opts->opt_level, &p->obj, &p->obj_len,
                         &p->err);
   free(blob);
+  cg_free_known_tables(&cm);
   free(cm.sig_types);
   free(cm.funcs);
   LLVMDisposeBuilder(cm.b);
