@@ -334,10 +334,16 @@ bool cg_emit_call(cg_func *f, LLVMValueRef callee, LLVMValueRef callee_vmctx,
   return ft->nresults == 0 || cg_push_results(f, r, ft->nresults);
 }
 
-/* Imports: {native, vmctx} pairs, fixed after instantiation. */
-void cg_import_callee(cg_func *f, uint32_t fi, LLVMValueRef *native,
-                      LLVMValueRef *vm) {
+/* A defined function is called with the caller's own vmctx; imports are
+ * {native, vmctx} pairs, fixed after instantiation. */
+void cg_callee(cg_func *f, uint32_t fi, LLVMValueRef *native,
+               LLVMValueRef *vm) {
   cg_module *cm = f->cm;
+  if (fi >= cm->m->num_imported_funcs) {
+    *native = cm->funcs[fi - cm->m->num_imported_funcs];
+    *vm = f->vmctx;
+    return;
+  }
   LLVMValueRef imps = cg_load_instance_ptr(
       f, f->vmctx, offsetof(wasmrt_vmctx, func_imports),
       (uint64_t)cm->m->num_imported_funcs * sizeof(wasmrt_func_import));
@@ -356,11 +362,8 @@ static bool op_call(cg_func *f, const wasm_instr *in) {
     return cg_fail(f, "function index out of range");
   const wasm_functype *ft = wasm_module_func_type(m, fi);
   LLVMTypeRef fnty = cg_sig_type(cm, ft);
-  if (fi >= m->num_imported_funcs)
-    return cg_emit_call(f, cm->funcs[fi - m->num_imported_funcs], f->vmctx, ft,
-                        fnty);
   LLVMValueRef native, vm;
-  cg_import_callee(f, fi, &native, &vm);
+  cg_callee(f, fi, &native, &vm);
   return cg_emit_call(f, native, vm, ft, fnty);
 }
 

@@ -45,9 +45,9 @@ typedef struct cg_module {
   LLVMTypeRef *sig_types; /* native LLVM function type per type index */
   LLVMValueRef *funcs;    /* per defined function: wasmc_func_<i> */
   /* Per table index: its entries (function indices, UINT32_MAX for null)
-   * when known at compile time, else NULL; the array is NULL at -O0.
-   * codegen_known_table.c. */
-  uint32_t **known_tables;
+   * when known at compile time, else NULL; the array may be NULL (-O0).
+   * codegen_known_table.c; shared by all partitions. */
+  uint32_t *const *known_tables;
 } cg_module;
 
 typedef enum cg_frame_kind {
@@ -296,19 +296,20 @@ cg_result cg_simd(cg_func *f, const wasm_instr *in);
  * the arguments popped from the stack; pushes the results. */
 bool cg_emit_call(cg_func *f, LLVMValueRef callee, LLVMValueRef callee_vmctx,
                   const wasm_functype *ft, LLVMTypeRef fnty);
-/* The native code and vmctx of imported function `fi`. */
-void cg_import_callee(cg_func *f, uint32_t fi, LLVMValueRef *native,
-                      LLVMValueRef *vm);
+/* The native code and vmctx a direct call of function `fi` uses. */
+void cg_callee(cg_func *f, uint32_t fi, LLVMValueRef *native, LLVMValueRef *vm);
 /* Traps "uninitialized element `idx`"; ends the current block. */
 void cg_trap_uninitialized(cg_func *f, LLVMValueRef idx);
 
 /* ------------------------------------------------ codegen_known_table.c */
-/* Fills cm->known_tables (false: out of memory). */
-bool cg_find_known_tables(cg_module *cm);
-void cg_free_known_tables(cg_module *cm);
+/* The tables of m known at compile time, for cg_module.known_tables; NULL
+ * at -O0, without tables or when out of memory (calls then take the
+ * generic path). Computed once per compile. */
+uint32_t **cg_find_known_tables(const wasm_module *m, unsigned opt_level);
+void cg_free_known_tables(const wasm_module *m, uint32_t **known);
 /* call_indirect of type `ti` at index `idx` (already popped) through a
  * table of `n` known entries; CG_UNHANDLED when the generic path should
- * emit it (no entry has the call's type). */
+ * emit it (no entry has the call's type, or too many do). */
 cg_result cg_call_known_table(cg_func *f, uint32_t ti, const uint32_t *elems,
                               uint32_t n, LLVMValueRef idx);
 

@@ -105,18 +105,16 @@ unknown:
   return NULL;
 }
 
-bool cg_find_known_tables(cg_module *cm) {
-  const wasm_module *m = cm->m;
-  cm->known_tables = NULL;
-  if (cm->opt_level == 0 || m->num_tables == 0)
-    return true;
+uint32_t **cg_find_known_tables(const wasm_module *m, unsigned opt_level) {
+  if (opt_level == 0 || m->num_tables == 0)
+    return NULL;
   uint32_t nt = wasm_module_num_all_tables(m);
   bool *skip = calloc(nt, sizeof *skip);
-  cm->known_tables = calloc(nt, sizeof *cm->known_tables);
-  if (!skip || !cm->known_tables) {
+  uint32_t **known = calloc(nt, sizeof *known);
+  if (!skip || !known) {
     free(skip);
-    return wasm_error_set(cm->err, WASM_ERR_RESOURCE, WASM_NO_OFFSET,
-                          "out of memory");
+    free(known);
+    return NULL;
   }
   bool any = false;
   for (uint32_t t = 0; t < nt; t++) {
@@ -129,34 +127,20 @@ bool cg_find_known_tables(cg_module *cm) {
       skip[m->exports[i].index] = true;
   for (uint32_t t = 0; t < nt; t++)
     any |= !skip[t];
-  if (any && !scan_writes(m, skip))
-    any = false;
-  for (uint32_t t = 0; any && t < nt; t++)
-    if (!skip[t])
-      cm->known_tables[t] = table_contents(m, t - m->num_imported_tables);
+  if (any && scan_writes(m, skip))
+    for (uint32_t t = 0; t < nt; t++)
+      if (!skip[t])
+        known[t] = table_contents(m, t - m->num_imported_tables);
   free(skip);
-  return true;
+  return known;
 }
 
-void cg_free_known_tables(cg_module *cm) {
-  if (!cm->known_tables)
+void cg_free_known_tables(const wasm_module *m, uint32_t **known) {
+  if (!known)
     return;
-  for (uint32_t t = 0; t < wasm_module_num_all_tables(cm->m); t++)
-    free(cm->known_tables[t]);
-  free(cm->known_tables);
-  cm->known_tables = NULL;
-}
-
-/* The callee and its vmctx for a direct call of function `fi`. */
-static void callee_of(cg_func *f, uint32_t fi, LLVMValueRef *fn,
-                      LLVMValueRef *vm) {
-  const wasm_module *m = f->cm->m;
-  if (fi >= m->num_imported_funcs) {
-    *fn = f->cm->funcs[fi - m->num_imported_funcs];
-    *vm = f->vmctx;
-    return;
-  }
-  cg_import_callee(f, fi, fn, vm);
+  for (uint32_t t = 0; t < wasm_module_num_all_tables(m); t++)
+    free(known[t]);
+  free(known);
 }
 
 /* One switch case per distinct target of the call's type, each calling
@@ -176,7 +160,7 @@ static LLVMBasicBlockRef call_block(cg_func *f, known_call *kc, uint32_t fi) {
   LLVMBasicBlockRef bb = cg_new_block(f, "known_call");
   LLVMPositionBuilderAtEnd(b, bb);
   LLVMValueRef fn, vm;
-  callee_of(f, fi, &fn, &vm);
+  cg_callee(f, fi, &fn, &vm);
   kc->args[0] = vm;
   LLVMValueRef r =
       LLVMBuildCall2(b, kc->fnty, fn, kc->args, kc->ft->nparams + 1, "");

@@ -29,7 +29,8 @@ typedef struct cg_part {
   const uint8_t *wasm;
   size_t len;
   const wasmc_options *opts;
-  const uint8_t *part_of; /* shared by all partitions */
+  const uint8_t *part_of;        /* shared by all partitions */
+  uint32_t *const *known_tables; /* shared too */
   uint8_t index;
   uint8_t *obj;
   size_t obj_len;
@@ -64,6 +65,7 @@ static bool build_and_emit(cg_part *p, cg_target *tgt) {
                   .opt_level = p->opts->opt_level,
                   .interrupt_polls = p->opts->interrupt_polls,
                   .part_of = p->part_of,
+                  .known_tables = p->known_tables,
                   .part = p->index};
   cm.ctx = LLVMContextCreate();
   cm.mod = LLVMModuleCreateWithNameInContext("wasm", cm.ctx);
@@ -71,7 +73,7 @@ static bool build_and_emit(cg_part *p, cg_target *tgt) {
   cg_init_types(&cm);
   uint8_t *blob = NULL;
   size_t blob_len = 0;
-  bool ok = cg_find_known_tables(&cm) && cg_module_build(&cm);
+  bool ok = cg_module_build(&cm);
   if (ok && p->index == 0) {
     ok = cg_artifact_section(p->wasm, p->len, tgt, &blob, &blob_len, &p->err);
     if (ok)
@@ -81,7 +83,6 @@ static bool build_and_emit(cg_part *p, cg_target *tgt) {
     ok = cg_emit_object(&cm, tgt, p->opts->opt_level, &p->obj, &p->obj_len,
                         &p->err);
   free(blob);
-  cg_free_known_tables(&cm);
   free(cm.sig_types);
   free(cm.funcs);
   LLVMDisposeBuilder(cm.b);
@@ -237,12 +238,14 @@ static bool compile_parts(const wasm_module *m, const uint8_t *wasm, size_t len,
                             "out of memory");
     }
   }
+  uint32_t **known_tables = cg_find_known_tables(m, opts->opt_level);
   for (unsigned k = 0; k < n; k++)
     parts[k] = (cg_part){.m = m,
                          .wasm = wasm,
                          .len = len,
                          .opts = opts,
                          .part_of = part_of,
+                         .known_tables = known_tables,
                          .index = (uint8_t)k};
   run_parts(parts, n, choose_threads(opts, n));
   bool ok = true;
@@ -261,6 +264,7 @@ static bool compile_parts(const wasm_module *m, const uint8_t *wasm, size_t len,
     ok = cg_link_shared(objs, lens, n, so_bytes, so_len, err);
   for (unsigned k = 0; k < n; k++)
     free(parts[k].obj);
+  cg_free_known_tables(m, known_tables);
   free(part_of);
   return ok;
 }
